@@ -1,0 +1,20 @@
+//! `hcp capacity add|list`: capacity providers report as coming free (SPEC §11.6).
+
+pub mod add;
+pub mod list;
+
+use super::ctx::Ctx;
+use super::Outcome;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    Add(add::Args),
+    List(list::Args),
+}
+
+pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
+    match c {
+        Command::Add(a) => add::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+    }
+}

@@ -1,0 +1,51 @@
+//! `hcp cluster list|show|rank`.
+
+pub mod list;
+pub mod rank;
+pub mod show;
+
+use super::ctx::Ctx;
+use super::Outcome;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    List(list::Args),
+    Show(show::Args),
+    Rank(rank::Args),
+}
+
+pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
+    match c {
+        Command::List(a) => list::run(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::Rank(a) => rank::run(ctx, a),
+    }
+}
+
+/// Replace a ranked list (cluster providers or an area's other contracted order) from names.
+pub fn set_ranking(
+    tx: &rusqlite::Connection,
+    table: &str,
+    key_col: &str,
+    key: i64,
+    names: &str,
+) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::new();
+    let mut shown = Vec::new();
+    for n in names.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let p = crate::store::reference::find_provider(tx, n)?;
+        if ids.contains(&p.id) {
+            return Err(crate::error::UserError::usage(format!("{} is listed twice in --providers", p.name)).into());
+        }
+        ids.push(p.id);
+        shown.push(p.name);
+    }
+    tx.execute(&format!("DELETE FROM {table} WHERE {key_col} = ?1"), [key])?;
+    for (i, id) in ids.iter().enumerate() {
+        tx.execute(
+            &format!("INSERT INTO {table} ({key_col}, rank, provider_id) VALUES (?1, ?2, ?3)"),
+            rusqlite::params![key, i as i64 + 1, id],
+        )?;
+    }
+    Ok(shown)
+}

@@ -1,0 +1,142 @@
+//! The command context: database, clock, user, output mode. The ONLY reader of `HCP_NOW`,
+//! `HCP_DB` and `HCP_USER` (and the login name), so tests can pin all of them from outside.
+
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::completeness::CompletenessRules;
+use crate::domain::dates::{parse_instant, store_instant, TimeError, ACCEPTED_DATETIME_FORMS};
+use crate::domain::waiting::Thresholds;
+use crate::error::UserError;
+use crate::store::{reference, setting_num, Store};
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub struct Ctx {
+    pub db_path: PathBuf,
+    pub now: DateTime<Utc>,
+    pub user: String,
+    pub json: bool,
+    /// Prompts only when stdin is a terminal and not under --json (SPEC §13).
+    pub can_prompt: bool,
+    /// Colour and progress bars only on a terminal.
+    pub stdout_is_terminal: bool,
+    store: Option<Store>,
+}
+
+/// The rules that come from settings and the calendar, loaded once per command.
+pub struct Rules {
+    pub calendar: WorkingCalendar,
+    pub thresholds: Thresholds,
+    pub completeness: CompletenessRules,
+}
+
+impl Ctx {
+    pub fn from_env(db: Option<PathBuf>, json: bool, user: Option<String>) -> Result<Ctx> {
+        let now = match std::env::var("HCP_NOW") {
+            Ok(s) if !s.trim().is_empty() => parse_instant(&s).map_err(|e| {
+                UserError::usage(format!(
+                    "HCP_NOW is set to '{s}', which {}",
+                    match e {
+                        TimeError::Unreadable => "is not a date and time hcp can read",
+                        TimeError::DoesNotExist => "does not exist in London (the clocks went forward)",
+                    }
+                ))
+                .hint(format!("use an ISO date and time such as 2026-11-23T09:00 (accepted: {ACCEPTED_DATETIME_FORMS}), or unset HCP_NOW"))
+            })?,
+            _ => Utc::now(),
+        };
+        let db_path = match db.or_else(|| std::env::var_os("HCP_DB").filter(|v| !v.is_empty()).map(PathBuf::from)) {
+            Some(p) => p,
+            None => directories::ProjectDirs::from("uk.gov", "Kent County Council", "hcp")
+                .map(|d| d.data_dir().join("hcp.sqlite"))
+                .or_else(|| directories::BaseDirs::new().map(|b| b.data_dir().join("hcp").join("hcp.sqlite")))
+                .ok_or_else(|| UserError::new("cannot find a data directory for the database").hint("pass --db PATH or set HCP_DB"))?,
+        };
+        let user = user
+            .or_else(|| std::env::var("HCP_USER").ok().filter(|u| !u.trim().is_empty()))
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "unknown".into());
+        Ok(Ctx {
+            db_path,
+            now,
+            user,
+            json,
+            can_prompt: !json && std::io::stdin().is_terminal(),
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            store: None,
+        })
+    }
+
+    /// The database, opened (created, migrated and given Kent's defaults) on first use.
+    pub fn store(&mut self) -> Result<&mut Store> {
+        if self.store.is_none() {
+            let mut s = Store::open(&self.db_path)?;
+            if s.setting("defaults.loaded")?.is_none() {
+                s.write(|tx| reference::load_defaults(tx).map(|_| ()))?;
+            }
+            self.store = Some(s);
+        }
+        Ok(self.store.as_mut().expect("opened above"))
+    }
+
+    pub fn rules(&mut self) -> Result<Rules> {
+        let conn = &self.store()?.conn;
+        let d = Thresholds::default();
+        let c = CompletenessRules::default();
+        Ok(Rules {
+            calendar: reference::calendar(conn)?,
+            thresholds: Thresholds {
+                amber_days: setting_num(conn, "rag.amber_days", d.amber_days),
+                red_days: setting_num(conn, "rag.red_days", d.red_days),
+                start_passed_red_days: setting_num(conn, "rag.start_passed_red_days", d.start_passed_red_days),
+                handback_red_days: setting_num(conn, "rag.handback_red_days", d.handback_red_days),
+                area_teleconference: setting_num(conn, "escalate.area_teleconference", d.area_teleconference),
+            },
+            completeness: CompletenessRules {
+                keah_high_cost_pence: setting_num(conn, "referral.keah_high_cost_pence", c.keah_high_cost_pence),
+                hours_tolerance_minutes: setting_num(conn, "referral.hours_tolerance_minutes", c.hours_tolerance_minutes),
+                self_funder_grace_days: setting_num(conn, "referral.self_funder_grace_days", c.self_funder_grace_days),
+            },
+        })
+    }
+
+    /// `--at T` or now.
+    pub fn at(&self, at: Option<&str>) -> Result<DateTime<Utc>> {
+        match at {
+            None => Ok(self.now),
+            Some(s) => parse_time_arg("--at", s),
+        }
+    }
+
+    pub fn now_str(&self) -> String {
+        store_instant(self.now)
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        crate::domain::dates::london_date(self.now)
+    }
+}
+
+/// A date and time given to a flag, or a usage error naming the flag, the value and the forms.
+pub fn parse_time_arg(flag: &str, s: &str) -> Result<DateTime<Utc>> {
+    parse_instant(s).map_err(|e| {
+        let why = match e {
+            TimeError::Unreadable => "is not a date or time hcp can read".to_string(),
+            TimeError::DoesNotExist => "does not exist in London time (the clocks went forward that night)".to_string(),
+        };
+        UserError::usage(format!("{flag} '{s}' {why}"))
+            .hint(format!("accepted forms: {ACCEPTED_DATETIME_FORMS}"))
+            .into()
+    })
+}
+
+/// A date given to a flag, or a usage error naming the flag, the value and the forms.
+pub fn parse_date_arg(flag: &str, s: &str) -> Result<NaiveDate> {
+    crate::domain::dates::parse_date(s).ok_or_else(|| {
+        UserError::usage(format!("{flag} '{s}' is not a date hcp can read (or does not exist)"))
+            .hint(format!("accepted forms: {}", crate::domain::dates::ACCEPTED_DATE_FORMS))
+            .into()
+    })
+}

@@ -1,0 +1,161 @@
+//! `hcp escalate` with no arguments: every rule of SPEC §8 for every open referral, as of now.
+
+use super::{escalation_json, print_grouped, Args};
+use crate::cli::ctx::Ctx;
+use crate::cli::view::{list_facts, date};
+use crate::cli::{output, Exit, Outcome};
+use crate::domain::allocation::candidates;
+use crate::domain::dates::{london_date, store_instant};
+use crate::domain::model::State;
+use crate::domain::responses::effective_state;
+use crate::domain::waiting::{escalations_due, EscalationFacts, Rule};
+use crate::store::escalations::{self, NewEscalation};
+use crate::store::events::{self, Event};
+use crate::store::{offers, providers, reference, referrals};
+use chrono::Datelike;
+use serde_json::json;
+use std::collections::HashMap;
+
+const OPEN: &[&str] = &["waiting", "offered", "considering", "tentative", "accepted", "confirmed", "active"];
+
+pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
+    let rules = ctx.rules()?;
+    let now = ctx.at(args.at.as_deref())?;
+    let today = london_date(now);
+    let (now_s, user, json) = (store_instant(now), ctx.user.clone(), ctx.json);
+    let store = ctx.store()?;
+    let area_filter = args.area.as_deref().map(|a| reference::find_area(&store.conn, a)).transpose()?;
+    let raised = store.write(|tx| {
+        let placeholders = (1..=OPEN.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+        let params: Vec<&dyn rusqlite::ToSql> = OPEN.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+        let all = referrals::select(tx, &format!("WHERE state IN ({placeholders}) ORDER BY id"), &params)?;
+        let mut offers_by = offers::for_states(tx, OPEN)?;
+        let cluster_area: HashMap<i64, i64> = {
+            let mut s = tx.prepare("SELECT id, area_id FROM clusters")?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut ladders = HashMap::new();
+        let mut on_list_by_area: HashMap<i64, usize> = HashMap::new();
+        let mut raised = Vec::new();
+        for r in all {
+            let area_id = r.cluster_id.and_then(|c| cluster_area.get(&c).copied());
+            if let Some(a) = &area_filter {
+                if area_id != Some(a.id) {
+                    continue;
+                }
+            }
+            let os: Vec<_> = offers_by.remove(&r.id).unwrap_or_default().iter().map(|o| o.facts()).collect();
+            let stored = State::parse(&r.state).unwrap_or(State::Waiting);
+            let state = effective_state(stored, os.last(), now);
+            if state.on_list() {
+                if let Some(a) = area_id {
+                    *on_list_by_area.entry(a).or_default() += 1;
+                }
+            }
+            // Permission for non-contracted providers is asked once the PO has worked down the ladder.
+            let needs = match (state.on_list(), r.cluster_id, area_id, os.is_empty()) {
+                (true, Some(c), Some(a), false) => {
+                    if !ladders.contains_key(&c) {
+                        ladders.insert(c, providers::ladder(tx, c, a)?);
+                    }
+                    let decisions = escalations::decisions_for(tx, r.id)?;
+                    candidates(&ladders[&c], &os, &decisions, now).needs
+                }
+                _ => None,
+            };
+            let facts = EscalationFacts {
+                list: list_facts(&r, state),
+                offers: &os,
+                needs,
+                accepted_at: r.accepted_at.as_deref().and_then(crate::domain::dates::load_instant),
+                confirmed: r.confirmed_at.is_some(),
+                sdo_due: r.sdo_due.as_deref().and_then(date),
+                sdo_sent: r.sdo_sent_at.is_some(),
+                fa_due: r.fa_due.as_deref().and_then(date),
+                fa_done: r.fa_done_at.is_some(),
+            };
+            for d in escalations_due(&facts, &rules.calendar, &rules.thresholds, now, today) {
+                let provider_id = if d.trigger.starts_with("offer-") { os.last().map(|o| o.provider_id) } else { None };
+                if let Some(id) = escalations::raise_once(tx, &NewEscalation {
+                    referral_id: Some(r.id),
+                    area_id: None,
+                    provider_id,
+                    rule: d.rule.as_str(),
+                    to: d.to.as_str(),
+                    trigger_key: &d.trigger,
+                    note: &d.note,
+                    raised_at: &now_s,
+                    raised_by: &user,
+                })? {
+                    events::append(tx, Event {
+                        at: &now_s,
+                        recorded_at: &now_s,
+                        user: &user,
+                        event: "escalation raised",
+                        entity: "escalation",
+                        entity_id: Some(id),
+                        referral_id: Some(r.id),
+                        details: json!({ "escalation": id, "rule": d.rule.as_str(), "to": d.to.as_str(), "note": d.note }),
+                        before: None,
+                        after: None,
+                    })?;
+                    raised.push(id);
+                }
+            }
+        }
+        // Several clients waiting in one area: one all-provider teleconference a week.
+        let week = format!("{}-W{:02}", today.iso_week().year(), today.iso_week().week());
+        let mut areas: Vec<_> = on_list_by_area.into_iter().filter(|(_, n)| *n >= rules.thresholds.area_teleconference).collect();
+        areas.sort();
+        for (area_id, n) in areas {
+            let note = format!("{n} referrals waiting in the area: call an all-provider teleconference to split packages");
+            if let Some(id) = escalations::raise_once(tx, &NewEscalation {
+                referral_id: None,
+                area_id: Some(area_id),
+                provider_id: None,
+                rule: Rule::AreaTeleconference.as_str(),
+                to: Rule::AreaTeleconference.recipient().as_str(),
+                trigger_key: &week,
+                note: &note,
+                raised_at: &now_s,
+                raised_by: &user,
+            })? {
+                events::append(tx, Event {
+                    at: &now_s,
+                    recorded_at: &now_s,
+                    user: &user,
+                    event: "escalation raised",
+                    entity: "escalation",
+                    entity_id: Some(id),
+                    referral_id: None,
+                    details: json!({ "escalation": id, "rule": "area-teleconference", "area_id": area_id, "note": note }),
+                    before: None,
+                    after: None,
+                })?;
+                raised.push(id);
+            }
+        }
+        Ok(raised)
+    })?;
+    let new: Vec<_> = raised.iter().filter_map(|id| escalations::get(&store.conn, *id).ok().flatten()).collect();
+    let open = escalations::list(&store.conn, true, None)?;
+    if json {
+        output::json(&json!({
+            "raised": new.iter().map(escalation_json).collect::<Vec<_>>(),
+            "open": open.iter().map(escalation_json).collect::<Vec<_>>(),
+        }));
+        return Ok(Exit::Done);
+    }
+    if new.is_empty() {
+        println!("No new escalations as of {}.", crate::domain::dates::show_instant(now));
+    } else {
+        println!("{} new escalation{}:", new.len(), if new.len() == 1 { "" } else { "s" });
+        print_grouped(&new);
+    }
+    let older: Vec<_> = open.into_iter().filter(|e| !raised.contains(&e.id)).collect();
+    if !older.is_empty() {
+        println!("\nStill open from before: {} (`hcp escalate list --open`).", older.len());
+    }
+    Ok(Exit::Done)
+}

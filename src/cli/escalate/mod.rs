@@ -1,0 +1,112 @@
+//! `hcp escalate`: evaluate the rules of SPEC §8 for every open referral, raise one by hand,
+//! resolve with a decision, list; `--amt` the 10+ working days list for the AMT.
+
+pub mod amt;
+pub mod evaluate;
+pub mod list;
+pub mod raise;
+pub mod resolve;
+
+use super::ctx::Ctx;
+use super::Outcome;
+use crate::domain::dates::{json_instant, load_instant};
+use crate::store::escalations::Escalation;
+use serde_json::{json, Value};
+
+/// Escalations: with no arguments, evaluate every open referral as of now and record each new
+/// escalation once (re-running creates no duplicates), grouped by who must act.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, after_help = "Example:
+  hcp escalate                         evaluate every open referral now
+  hcp escalate --amt                   clients waiting 10+ working days, in detail, for the AMT
+  hcp escalate 12 --to asm --reason \"family complaint\"
+  hcp escalate list --open
+  hcp escalate resolve 7 --decision approve-non-contracted --note \"AD agreed by phone\"")]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+    /// Raise an escalation about this referral by hand (with --to and --reason).
+    pub id: Option<i64>,
+    /// asm, tm or ad (and po, amt).
+    #[arg(long, value_name = "WHO", requires = "id")]
+    pub to: Option<String>,
+    /// Why (required with an id).
+    #[arg(long, value_name = "R", requires = "id")]
+    pub reason: Option<String>,
+    /// The rule it falls under (default manual), e.g. sanctioned.
+    #[arg(long, value_name = "RULE", requires = "id")]
+    pub rule: Option<String>,
+    /// The provider it concerns (e.g. a sanctioned provider to allow).
+    #[arg(long, value_name = "P", requires = "id")]
+    pub provider: Option<String>,
+    /// Print every client waiting 10+ working days in detail, for the AMT.
+    #[arg(long, conflicts_with = "id")]
+    pub amt: bool,
+    /// Only this area (with --amt or when evaluating).
+    #[arg(long, value_name = "A")]
+    pub area: Option<String>,
+    /// When (default: now).
+    #[arg(long, value_name = "T")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    List(list::Args),
+    Resolve(resolve::Args),
+}
+
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    match args.command {
+        Some(Sub::List(a)) => list::run(ctx, a),
+        Some(Sub::Resolve(a)) => resolve::run(ctx, a),
+        None if args.amt => amt::run(ctx, args.area.as_deref()),
+        None => match args.id {
+            Some(id) => raise::run(ctx, id, &args),
+            None => evaluate::run(ctx, &args),
+        },
+    }
+}
+
+/// SPEC §17 escalation JSON.
+pub fn escalation_json(e: &Escalation) -> Value {
+    let t = |s: &Option<String>| s.as_deref().and_then(load_instant).map(json_instant);
+    json!({
+        "id": e.id,
+        "referral": e.referral,
+        "rule": e.rule,
+        "to": e.to,
+        "raised_at": t(&Some(e.raised_at.clone())),
+        "resolved_at": t(&e.resolved_at),
+        "decision": e.decision,
+        "area": e.area,
+        "provider": e.provider,
+        "note": e.note,
+        "decision_note": e.decision_note,
+        "raised_by": e.raised_by,
+    })
+}
+
+/// Escalations grouped by who must act, for people.
+pub fn print_grouped(list: &[Escalation]) {
+    use crate::domain::waiting::Recipient;
+    for who in Recipient::ALL {
+        let mine: Vec<&Escalation> = list.iter().filter(|e| e.to == who.as_str()).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        println!("\n{} ({}):", who.label(), mine.len());
+        let mut t = super::output::table(&["esc", "referral", "rule", "raised", "note", "decision"]);
+        for e in mine {
+            t.add_row(vec![
+                e.id.to_string(),
+                e.referral.map(|r| r.to_string()).or_else(|| e.area.clone()).unwrap_or_default(),
+                e.rule.clone(),
+                load_instant(&e.raised_at).map(crate::domain::dates::show_instant).unwrap_or_default(),
+                e.note.clone().unwrap_or_default(),
+                e.decision.clone().unwrap_or_else(|| "open".into()),
+            ]);
+        }
+        println!("{t}");
+    }
+}

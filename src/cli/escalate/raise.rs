@@ -1,0 +1,68 @@
+//! `hcp escalate <id> --to asm|tm|ad --reason R`: raise one by hand.
+
+use super::{escalation_json, Args};
+use crate::cli::ctx::Ctx;
+use crate::cli::view::load_referral;
+use crate::cli::{output, Exit, Outcome};
+use crate::domain::dates::store_instant;
+use crate::domain::waiting::{Recipient, Rule};
+use crate::error::UserError;
+use crate::store::escalations::{self, NewEscalation};
+use crate::store::events::{self, Event};
+use crate::store::reference;
+use serde_json::json;
+
+pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
+    let to = match &args.to {
+        Some(t) => Recipient::parse(t).ok_or_else(|| UserError::usage(format!("--to '{t}' is not someone hcp escalates to")).hint(format!("use one of: {}", Recipient::names())))?,
+        None => return Err(UserError::usage("raising an escalation by hand needs --to asm|tm|ad").into()),
+    };
+    let reason = args.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| UserError::usage("raising an escalation by hand needs --reason"))?;
+    let rule = match &args.rule {
+        Some(r) => Rule::parse(r).ok_or_else(|| UserError::usage(format!("--rule '{r}' is not a rule")).hint(format!("use one of: {}", Rule::names())))?,
+        None => Rule::Manual,
+    };
+    let at = ctx.at(args.at.as_deref())?;
+    let (at_s, now_s, user, json) = (store_instant(at), ctx.now_str(), ctx.user.clone(), ctx.json);
+    let store = ctx.store()?;
+    let eid = store.write(|tx| {
+        load_referral(tx, id)?;
+        let provider = args.provider.as_deref().map(|p| reference::find_provider(tx, p)).transpose()?;
+        // A hand-raised escalation is its own trigger: each one counts.
+        let n: i64 = tx.query_row("SELECT COUNT(*) FROM escalations", [], |r| r.get(0))?;
+        let trigger = format!("manual-{at_s}-{n}");
+        let eid = escalations::raise_once(tx, &NewEscalation {
+            referral_id: Some(id),
+            area_id: None,
+            provider_id: provider.as_ref().map(|p| p.id),
+            rule: rule.as_str(),
+            to: to.as_str(),
+            trigger_key: &trigger,
+            note: reason,
+            raised_at: &at_s,
+            raised_by: &user,
+        })?
+        .ok_or_else(|| UserError::new("the same escalation was just raised"))?;
+        events::append(tx, Event {
+            at: &at_s,
+            recorded_at: &now_s,
+            user: &user,
+            event: "escalation raised",
+            entity: "escalation",
+            entity_id: Some(eid),
+            referral_id: Some(id),
+            details: json!({ "escalation": eid, "rule": rule.as_str(), "to": to.as_str(), "note": reason, "provider": provider.map(|p| p.name) }),
+            before: None,
+            after: None,
+        })?;
+        Ok(eid)
+    })?;
+    let e = escalations::get(&store.conn, eid)?.ok_or_else(|| UserError::new("escalation vanished"))?;
+    if json {
+        output::json(&escalation_json(&e));
+    } else {
+        println!("Escalation {eid} raised to the {} about referral {id}: {reason}", to.label());
+        println!("Record the decision with: hcp escalate resolve {eid} --decision …");
+    }
+    Ok(Exit::Done)
+}

@@ -1,0 +1,104 @@
+//! `hcp escalate resolve <esc-id> --decision D [--note]`.
+
+use super::escalation_json;
+use crate::cli::ctx::Ctx;
+use crate::cli::{output, Exit, Outcome};
+use crate::domain::dates::store_instant;
+use crate::domain::model::words;
+use crate::error::UserError;
+use crate::store::escalations;
+use crate::store::events::{self, Event};
+use crate::store::referrals;
+use serde_json::json;
+
+words!(
+    /// The decisions an ASM (or AD) records (SPEC §17).
+    Decision {
+        ApproveNonContracted = "approve-non-contracted",
+        ApproachNext = "approach-next",
+        Wait = "wait",
+        AcceptFutureStart = "accept-future-start",
+        RefuseFutureStart = "refuse-future-start",
+        AllowSanctioned = "allow-sanctioned",
+        Noted = "noted",
+    }
+);
+
+/// Record the decision on an escalation. approve-non-contracted, approach-next,
+/// allow-sanctioned and accept-future-start change what `hcp offer` does next.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  hcp escalate resolve 7 --decision approach-next --note \"tell Alpha we are approaching Beta\"")]
+pub struct Args {
+    /// The escalation id (`hcp escalate list`).
+    pub esc_id: i64,
+    /// approve-non-contracted, approach-next, wait, accept-future-start, refuse-future-start, allow-sanctioned, noted.
+    #[arg(long, value_name = "D")]
+    pub decision: String,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// When decided (default: now).
+    #[arg(long, value_name = "T")]
+    pub at: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    let decision = Decision::parse(&args.decision)
+        .ok_or_else(|| UserError::usage(format!("--decision '{}' is not a decision", args.decision)).hint(format!("use one of: {}", Decision::names())))?;
+    let at = ctx.at(args.at.as_deref())?;
+    let (at_s, now_s, user, json) = (store_instant(at), ctx.now_str(), ctx.user.clone(), ctx.json);
+    let store = ctx.store()?;
+    let mut advice = None;
+    store.write(|tx| {
+        let e = escalations::get(tx, args.esc_id)?.ok_or_else(|| {
+            UserError::new(format!("no escalation with id {}", args.esc_id)).hint("`hcp escalate list --open` shows them")
+        })?;
+        if let Some(d) = &e.decision {
+            return Err(UserError::new(format!("escalation {} was already resolved: {d}", e.id)).hint("raise a new one if the decision changes").into());
+        }
+        escalations::resolve(tx, e.id, &at_s, &user, decision.as_str(), args.note.as_deref())?;
+        if let Some(rid) = e.referral {
+            // The ASM accepts the provider's later start: it becomes the requested start.
+            if decision == Decision::AcceptFutureStart {
+                if let Some(offer_id) = e.trigger_key.strip_prefix("offer-").and_then(|s| s.parse::<i64>().ok()) {
+                    let fs: Option<String> = tx.query_row("SELECT future_start FROM offers WHERE id = ?1", [offer_id], |r| r.get(0))?;
+                    if let (Some(fs), Some(before)) = (fs, referrals::get(tx, rid)?) {
+                        let mut r = before.clone();
+                        r.start_date = fs.clone();
+                        r.updated_at = now_s.clone();
+                        referrals::update(tx, &r)?;
+                        advice = Some(format!("requested start of referral {rid} is now {fs}; record the provider's acceptance with `hcp respond {rid} accept --provider \"{}\"`", e.provider.clone().unwrap_or_default()));
+                    }
+                }
+            }
+            if decision == Decision::ApproachNext {
+                advice = Some(format!("tell {} that the next provider is being approached meanwhile; then `hcp offer {rid}`", e.provider.clone().unwrap_or_else(|| "the considering provider".into())));
+            }
+            if decision == Decision::ApproveNonContracted {
+                advice = Some(format!("`hcp offer {rid}` now goes to non-contracted providers rated Good or Outstanding"));
+            }
+        }
+        events::append(tx, Event {
+            at: &at_s,
+            recorded_at: &now_s,
+            user: &user,
+            event: "escalation resolved",
+            entity: "escalation",
+            entity_id: Some(e.id),
+            referral_id: e.referral,
+            details: json!({ "escalation": e.id, "rule": e.rule, "decision": decision.as_str(), "note": args.note }),
+            before: Some(json!({ "decision": null })),
+            after: Some(json!({ "decision": decision.as_str() })),
+        })?;
+        Ok(())
+    })?;
+    let e = escalations::get(&store.conn, args.esc_id)?.ok_or_else(|| UserError::new("escalation vanished"))?;
+    if json {
+        output::json(&escalation_json(&e));
+    } else {
+        println!("Escalation {} ({}) resolved: {}", e.id, e.rule, decision);
+        if let Some(a) = advice {
+            println!("Next: {a}");
+        }
+    }
+    Ok(Exit::Done)
+}

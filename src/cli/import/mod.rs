@@ -1,0 +1,57 @@
+//! `hcp import packages|clusters|cluster-providers`.
+
+pub mod cluster_providers;
+pub mod clusters;
+pub mod packages;
+
+use super::ctx::Ctx;
+use super::Outcome;
+use crate::error::UserError;
+use serde::Serialize;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    Packages(packages::Args),
+    Clusters(clusters::Args),
+    ClusterProviders(cluster_providers::Args),
+}
+
+pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
+    match c {
+        Command::Packages(a) => packages::run(ctx, a),
+        Command::Clusters(a) => clusters::run(ctx, a),
+        Command::ClusterProviders(a) => cluster_providers::run(ctx, a),
+    }
+}
+
+/// One bad row: `row N, column C: what is wrong (value)`. Rows count as a spreadsheet shows
+/// them: the header is row 1.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.message, self.value)
+    }
+}
+
+/// Read a whole CSV file as text, refusing what is not CSV at all with one clear error.
+pub fn read_text(path: &std::path::Path, encoding: Option<&str>) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        UserError::new(format!("cannot read {}: {e}", path.display())).hint("check the file name and that you can read it")
+    })?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(UserError::new(format!("{} is empty", path.display())).hint("export the spreadsheet as CSV with its header row").into());
+    }
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        return Err(UserError::new(format!("{} is not a CSV file (it contains binary data)", path.display()))
+            .hint("in Excel use File > Save As > CSV UTF-8 (or CSV), then import that file")
+            .into());
+    }
+    crate::io::packages::decode(&bytes, encoding).map_err(|e| UserError::new(format!("{}: {e}", path.display())).into())
+}

@@ -1,0 +1,137 @@
+//! The command line: parse -> run -> print. One file per leaf command.
+
+pub mod area;
+pub mod calendar;
+pub mod capacity;
+pub mod cluster;
+pub mod confirm;
+pub mod ctx;
+pub mod demo;
+pub mod due;
+pub mod escalate;
+pub mod export;
+pub mod financial_assessment;
+pub mod history;
+pub mod import;
+pub mod init;
+pub mod offer;
+pub mod output;
+pub mod provider;
+pub mod referral;
+pub mod respond;
+pub mod sdo;
+pub mod settings;
+pub mod view;
+
+use clap::{Parser, Subcommand};
+use ctx::Ctx;
+use std::path::PathBuf;
+
+/// What a command reports besides errors: done (0) or saved-but-incomplete (3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Done,
+    Incomplete,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Done => 0,
+            Exit::Incomplete => 3,
+        }
+    }
+}
+
+pub type Outcome = anyhow::Result<Exit>;
+
+const AFTER_HELP: &str = "\
+Examples:
+  hcp init
+  hcp referral add --client-id 100234 --name \"Zoë O'Brien\" --postcode \"CT1 2EH\" --team act \\
+      --referrer \"A Worker\" --start 2026-11-30 --calls-per-day 4 --minutes 30 --doc referral-form
+  hcp offer 1 --explain
+  hcp respond 1 decline --reason no-capacity
+  hcp due
+
+The database is --db PATH, else HCP_DB, else hcp.sqlite in your data directory.
+HCP_NOW fixes the time (tests, demos); HCP_USER names the user on the audit log.
+Exit codes: 0 done; 1 error (nothing changed); 2 usage error; 3 saved but incomplete.";
+
+/// hcp: home care purchasing for Kent County Council's Purchasing teams.
+///
+/// Referrals, the cluster allocation protocol, offers and the 2-hour clock, the
+/// packages-to-be-placed list, escalations and the Packages spreadsheet, over one SQLite file.
+#[derive(Debug, Parser)]
+#[command(name = "hcp", version, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    /// The database file (else HCP_DB, else the data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Print one JSON document on stdout, for scripts.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The user recorded on the audit log (else HCP_USER, else the login name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(init::Args),
+    Demo(demo::Args),
+    #[command(subcommand)]
+    Referral(referral::Command),
+    Offer(offer::Args),
+    Respond(respond::Args),
+    Confirm(confirm::Args),
+    Sdo(sdo::Args),
+    FinancialAssessment(financial_assessment::Args),
+    Escalate(escalate::Args),
+    Due(due::Args),
+    History(history::Args),
+    #[command(subcommand)]
+    Provider(provider::Command),
+    #[command(subcommand)]
+    Cluster(cluster::Command),
+    #[command(subcommand)]
+    Area(area::Command),
+    #[command(subcommand)]
+    Import(import::Command),
+    #[command(subcommand)]
+    Export(export::Command),
+    #[command(subcommand)]
+    Calendar(calendar::Command),
+    #[command(subcommand)]
+    Capacity(capacity::Command),
+    #[command(subcommand)]
+    Settings(settings::Command),
+}
+
+pub fn run(cli: Cli) -> Outcome {
+    let mut ctx = Ctx::from_env(cli.db, cli.json, cli.user)?;
+    let ctx = &mut ctx;
+    match cli.command {
+        Command::Init(a) => init::run(ctx, a),
+        Command::Demo(a) => demo::run(ctx, a),
+        Command::Referral(c) => referral::run(ctx, c),
+        Command::Offer(a) => offer::run(ctx, a),
+        Command::Respond(a) => respond::run(ctx, a),
+        Command::Confirm(a) => confirm::run(ctx, a),
+        Command::Sdo(a) => sdo::run(ctx, a),
+        Command::FinancialAssessment(a) => financial_assessment::run(ctx, a),
+        Command::Escalate(a) => escalate::run(ctx, a),
+        Command::Due(a) => due::run(ctx, a),
+        Command::History(a) => history::run(ctx, a),
+        Command::Provider(c) => provider::run(ctx, c),
+        Command::Cluster(c) => cluster::run(ctx, c),
+        Command::Area(c) => area::run(ctx, c),
+        Command::Import(c) => import::run(ctx, c),
+        Command::Export(c) => export::run(ctx, c),
+        Command::Calendar(c) => calendar::run(ctx, c),
+        Command::Capacity(c) => capacity::run(ctx, c),
+        Command::Settings(c) => settings::run(ctx, c),
+    }
+}

@@ -1,0 +1,97 @@
+//! `hcp provider add NAME --type contracted|non-contracted`.
+
+use super::provider_json;
+use crate::cli::ctx::Ctx;
+use crate::cli::{output, Exit, Outcome};
+use crate::domain::model::{CqcRating, ProviderType};
+use crate::error::UserError;
+use crate::store::events::{self, Event};
+use crate::store::{providers, reference};
+
+/// Add a home care provider. Providers never ship with hcp: they are local and commercially sensitive.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:
+  hcp provider add \"Alpha Care\" --type contracted --area \"Canterbury & Coastal\" --email alpha@example.org --senior-email boss@alpha.example.org
+  hcp provider add \"Epsilon Homecare\" --type non-contracted --area Thanet --cqc-rating good --exceptions-list")]
+pub struct Args {
+    /// The provider's name (unique, any case).
+    pub name: String,
+    /// contracted or non-contracted.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: String,
+    /// An area the provider covers (repeatable).
+    #[arg(long = "area", value_name = "A")]
+    pub areas: Vec<String>,
+    /// outstanding, good, requires-improvement, inadequate or not-rated.
+    #[arg(long, value_name = "RATING")]
+    pub cqc_rating: Option<String>,
+    /// On KCC's exceptions list (a non-contracted placement is then an Exception, not an Indi).
+    #[arg(long)]
+    pub exceptions_list: bool,
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+    /// The senior representative copied on decline emails.
+    #[arg(long, value_name = "E")]
+    pub senior_email: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    let kind = ProviderType::parse(&args.kind).ok_or_else(|| {
+        UserError::usage(format!("--type '{}' is not a provider type", args.kind)).hint(format!("use one of: {}", ProviderType::names()))
+    })?;
+    let cqc = args
+        .cqc_rating
+        .as_deref()
+        .map(|c| CqcRating::parse(c).ok_or_else(|| UserError::usage(format!("--cqc-rating '{c}' is not a CQC rating")).hint(format!("use one of: {}", CqcRating::names()))))
+        .transpose()?;
+    let name = args.name.trim().to_string();
+    if name.is_empty() {
+        return Err(UserError::usage("the provider's name is empty").into());
+    }
+    let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
+    let store = ctx.store()?;
+    let id = store.write(|tx| {
+        if let Ok(existing) = reference::find_provider(tx, &name) {
+            if existing.name.eq_ignore_ascii_case(&name) {
+                return Err(UserError::new(format!("a provider named '{}' already exists (id {})", existing.name, existing.id))
+                    .hint("`hcp provider show NAME` shows it")
+                    .into());
+            }
+        }
+        let mut area_ids = Vec::new();
+        for a in &args.areas {
+            area_ids.push(reference::find_area(tx, a)?.id);
+        }
+        let id = providers::insert(tx, &providers::NewProvider {
+            name: &name,
+            kind,
+            area_ids: &area_ids,
+            cqc,
+            exceptions_list: args.exceptions_list,
+            email: args.email.as_deref(),
+            senior_email: args.senior_email.as_deref(),
+            created_at: &now_s,
+        })?;
+        let p = providers::get(tx, id)?;
+        events::append(tx, Event {
+            at: &now_s,
+            recorded_at: &now_s,
+            user: &user,
+            event: "provider added",
+            entity: "provider",
+            entity_id: Some(id),
+            referral_id: None,
+            details: serde_json::json!({}),
+            before: None,
+            after: Some(provider_json(&p)),
+        })?;
+        Ok(id)
+    })?;
+    let p = providers::get(&store.conn, id)?;
+    if json {
+        output::json(&provider_json(&p));
+    } else {
+        println!("Provider {} added: {} ({}), areas: {}", p.id, p.name, p.kind, if p.areas.is_empty() { "none".into() } else { p.areas.join(", ") });
+    }
+    Ok(Exit::Done)
+}

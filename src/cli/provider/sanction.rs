@@ -1,0 +1,55 @@
+//! `hcp provider sanction P --on|--off --note N`.
+
+use super::provider_json;
+use crate::cli::ctx::Ctx;
+use crate::cli::{output, Exit, Outcome};
+use crate::store::events::{self, Event};
+use crate::store::{providers, reference};
+
+/// Put a provider under sanction (no new offers without a joint decision) or lift it.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  hcp provider sanction \"Beta Care\" --on --note \"contract breach\"\n  hcp provider sanction \"Beta Care\" --off --note \"improvement plan met\"")]
+pub struct Args {
+    /// The provider's name.
+    pub name: String,
+    #[arg(long, conflicts_with = "off", required_unless_present = "off")]
+    pub on: bool,
+    #[arg(long)]
+    pub off: bool,
+    /// Why.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
+    let store = ctx.store()?;
+    let p = store.write(|tx| {
+        let id = reference::find_provider(tx, &args.name)?.id;
+        let before = providers::get(tx, id)?;
+        tx.execute(
+            "UPDATE providers SET sanctioned = ?2, sanction_note = ?3 WHERE id = ?1",
+            rusqlite::params![id, args.on, args.note],
+        )?;
+        let after = providers::get(tx, id)?;
+        events::append(tx, Event {
+            at: &now_s,
+            recorded_at: &now_s,
+            user: &user,
+            event: if args.on { "provider sanctioned" } else { "provider sanction lifted" },
+            entity: "provider",
+            entity_id: Some(id),
+            referral_id: None,
+            details: serde_json::json!({ "note": args.note }),
+            before: Some(serde_json::json!({ "sanctioned": before.sanctioned })),
+            after: Some(serde_json::json!({ "sanctioned": after.sanctioned })),
+        })?;
+        Ok(after)
+    })?;
+    if json {
+        output::json(&provider_json(&p));
+    } else {
+        println!("{}: sanction {}", p.name, if p.sanctioned { "on — skipped for new offers unless a joint decision allows" } else { "lifted" });
+    }
+    Ok(Exit::Done)
+}

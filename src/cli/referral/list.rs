@@ -1,0 +1,104 @@
+//! `hcp referral list`: the referrals, longest waiting first.
+
+use crate::cli::ctx::Ctx;
+use crate::cli::view::{self, ReferralView};
+use crate::cli::{output, Exit, Outcome};
+use crate::domain::model::{Rag, State};
+use crate::error::UserError;
+use crate::store::{offers, reference, referrals};
+
+/// List referrals, longest waiting first. With no filter: every referral not yet active,
+/// cancelled or ended.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  hcp referral list --rag red\n  hcp referral list --state incomplete --area \"Canterbury & Coastal\"")]
+pub struct Args {
+    /// Only this state (incomplete, waiting, offered, considering, tentative, accepted, confirmed, active, cancelled, ended).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only this area.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Only this RAG (red, amber, green).
+    #[arg(long)]
+    pub rag: Option<String>,
+}
+
+/// Every referral with its view, by id.
+pub fn all_views(ctx: &mut Ctx) -> anyhow::Result<Vec<ReferralView>> {
+    let rules = ctx.rules()?;
+    let now = ctx.now;
+    let conn = &ctx.store()?.conn;
+    let all = referrals::select(conn, "ORDER BY id", &[])?;
+    let mut offers = offers::for_states(conn, State::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().as_slice())?;
+    let mut out = Vec::with_capacity(all.len());
+    for r in all {
+        let os = offers.remove(&r.id).unwrap_or_default();
+        out.push(view::build(conn, &rules, now, r, os)?);
+    }
+    Ok(out)
+}
+
+/// Referrals filtered, longest waiting first. With no state: every referral still open.
+pub fn views(ctx: &mut Ctx, state: Option<State>, area: Option<&str>, rag: Option<Rag>) -> anyhow::Result<Vec<ReferralView>> {
+    let area = match area {
+        Some(a) => Some(reference::find_area(&ctx.store()?.conn, a)?.name),
+        None => None,
+    };
+    let mut out: Vec<ReferralView> = all_views(ctx)?
+        .into_iter()
+        .filter(|v| {
+            let state_ok = match state {
+                Some(s) => v.state == s,
+                None => v.state.open(),
+            };
+            state_ok && area.as_ref().is_none_or(|a| v.area.as_deref() == Some(a.as_str()))
+                && rag.is_none_or(|g| v.rag == Some(g))
+        })
+        .collect();
+    out.sort_by(|a, b| b.working_days_waiting.unwrap_or(0).cmp(&a.working_days_waiting.unwrap_or(0)).then(a.r.id.cmp(&b.r.id)));
+    Ok(out)
+}
+
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    let state = match &args.state {
+        Some(s) => Some(State::parse(s).ok_or_else(|| UserError::usage(format!("--state '{s}' is not a state")).hint(format!("use one of: {}", State::names())))?),
+        None => None,
+    };
+    let rag = match &args.rag {
+        Some(s) => Some(Rag::parse(s).ok_or_else(|| UserError::usage(format!("--rag '{s}' is not red, amber or green")))?),
+        None => None,
+    };
+    let now = ctx.now;
+    let list = views(ctx, state, args.area.as_deref(), rag)?;
+    if ctx.json {
+        output::json(&list.iter().map(|v| v.to_json(now)).collect::<Vec<_>>());
+        return Ok(Exit::Done);
+    }
+    print_table(&list);
+    Ok(Exit::Done)
+}
+
+pub fn print_table(list: &[ReferralView]) {
+    if list.is_empty() {
+        println!("No referrals match.");
+        return;
+    }
+    let mut t = output::table(&["id", "client", "name", "state", "RAG", "WD", "area", "cluster", "package", "start", "missing"]);
+    for v in list {
+        t.add_row(vec![
+            v.r.id.to_string(),
+            v.r.client_id.clone(),
+            v.r.name.clone(),
+            v.state.as_str().to_string(),
+            v.rag.map(|r| r.as_str().to_string()).unwrap_or_default(),
+            v.working_days_waiting.map(|d| d.to_string()).unwrap_or_default(),
+            v.area.clone().unwrap_or_default(),
+            v.cluster.clone().unwrap_or_default(),
+            v.package_line(),
+            v.r.start_date.clone(),
+            v.r.missing.replace(',', ", "),
+        ]);
+    }
+    println!("{t}");
+    println!("{} referral{}", list.len(), if list.len() == 1 { "" } else { "s" });
+}

@@ -1,0 +1,351 @@
+//! `hcp referral add|update|show|list|cancel`: intake and the packages-to-be-placed list.
+
+pub mod add;
+pub mod cancel;
+pub mod list;
+pub mod show;
+pub mod update;
+
+use super::ctx::{parse_date_arg, parse_time_arg, Ctx, Rules};
+use super::{Exit, Outcome};
+use crate::domain::completeness::{check, Missing, ReferralFacts};
+use crate::domain::dates::{load_instant, london_date, store_instant};
+use crate::domain::model::{Funding, Item, State, Team};
+use crate::domain::text::{normalise_postcode, parse_hours_to_minutes, parse_pence};
+use crate::error::UserError;
+use crate::store::reference;
+use crate::store::referrals::Referral;
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use rusqlite::Connection;
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Add(add::Args),
+    Update(update::Args),
+    Show(show::Args),
+    List(list::Args),
+    Cancel(cancel::Args),
+}
+
+pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
+    match c {
+        Command::Add(a) => add::run(ctx, a),
+        Command::Update(a) => update::run(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::List(a) => list::run(ctx, a),
+        Command::Cancel(a) => cancel::run(ctx, a),
+    }
+}
+
+/// The referral's details: every flag of `referral add`, all optional so `update` can reuse them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PackageArgs {
+    /// The client's Swift/AIS id (kept as text: leading zeros stay).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The client's name, exactly as it should be shown.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The client's postcode (any spacing or case); it places the client in an MSOA, cluster and area.
+    #[arg(long, value_name = "PC")]
+    pub postcode: Option<String>,
+    /// The referring team: act, stp or keah.
+    #[arg(long)]
+    pub team: Option<String>,
+    /// The referrer's name.
+    #[arg(long, value_name = "NAME")]
+    pub referrer: Option<String>,
+    /// Where the missing-information email goes.
+    #[arg(long, value_name = "E")]
+    pub referrer_email: Option<String>,
+    /// When the referral arrived (default: now).
+    #[arg(long, value_name = "T")]
+    pub received: Option<String>,
+    /// The requested start date.
+    #[arg(long, value_name = "D")]
+    pub start: Option<String>,
+    /// Calls per day.
+    #[arg(long, value_name = "N")]
+    pub calls_per_day: Option<i64>,
+    /// Minutes per call.
+    #[arg(long, value_name = "M")]
+    pub minutes: Option<i64>,
+    /// Hours per week as 12.5 or 12:30 (default: calls × minutes × 7).
+    #[arg(long, value_name = "H")]
+    pub hours_per_week: Option<String>,
+    /// Calls need two carers.
+    #[arg(long)]
+    pub double_handed: bool,
+    #[arg(long)]
+    pub lives_alone: bool,
+    /// The client is known to ACT (a BICA is then required).
+    #[arg(long)]
+    pub known_to_act: bool,
+    /// Dementia or cognitive impairment.
+    #[arg(long)]
+    pub dementia: bool,
+    /// kcc, self, chc or other-la.
+    #[arg(long)]
+    pub funding: Option<String>,
+    /// Discharge from hospital: red on the list from day one.
+    #[arg(long)]
+    pub hospital_discharge: bool,
+    /// Currently in KEaH waiting for an ongoing package (an overstayer: red on the list).
+    #[arg(long)]
+    pub in_keah: bool,
+    /// Had a recent KEaH episode (the Final Review Form is then required).
+    #[arg(long)]
+    pub recent_keah: bool,
+    /// The client bypasses KEaH (Team Manager approval is then required).
+    #[arg(long)]
+    pub bypass_keah: bool,
+    /// KEaH self-funders: the day enablement ended (starts the 5-working-day grace period).
+    #[arg(long, value_name = "D")]
+    pub enablement_ended: Option<String>,
+    /// A risk to flag (a risk assessment is then required).
+    #[arg(long, value_name = "TEXT")]
+    pub risk: Option<String>,
+    /// Time-critical calls and why (Team Manager approval is then required).
+    #[arg(long, value_name = "TEXT")]
+    pub time_critical: Option<String>,
+    /// Documents received (repeatable or comma-separated): financial-authorisation, referral-form,
+    /// charging-letter, ais-updated, bica, final-review, risk-assessment, tm-approval.
+    #[arg(long = "doc", value_name = "ITEM", value_delimiter = ',')]
+    pub docs: Vec<String>,
+    /// The weekly amount authorised, e.g. £400 or 1,234.50.
+    #[arg(long, value_name = "AMOUNT")]
+    pub authorised_weekly: Option<String>,
+    /// The estimated weekly cost.
+    #[arg(long, value_name = "AMOUNT")]
+    pub estimated_weekly: Option<String>,
+    /// Place the client in this cluster by hand (e.g. when the postcode is not in Kent's table).
+    #[arg(long, value_name = "C")]
+    pub cluster: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// Date of birth (never shown to providers).
+    #[arg(long, value_name = "D")]
+    pub dob: Option<String>,
+    /// Address (never shown to providers).
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub next_of_kin: Option<String>,
+    /// A minor change to an existing package (no new PIR needed).
+    #[arg(long)]
+    pub minor_change: bool,
+    /// Write the missing-information email to FILE instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub email_to: Option<std::path::PathBuf>,
+}
+
+fn usage_for(flag: &str, value: &str, what: &str) -> anyhow::Error {
+    UserError::usage(format!("--{flag} '{value}' is not {what}")).into()
+}
+
+/// Copy the given flags onto a referral. Text is stored exactly as typed (trimmed).
+pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()> {
+    if let Some(v) = &a.client_id {
+        let v = v.trim();
+        if v.is_empty() {
+            return Err(UserError::usage("--client-id is empty").hint("give the client's Swift/AIS id").into());
+        }
+        r.client_id = v.to_string();
+    }
+    if let Some(v) = &a.name {
+        if v.trim().is_empty() {
+            return Err(UserError::usage("--name is empty").into());
+        }
+        r.name = v.trim().to_string();
+    }
+    if let Some(v) = &a.team {
+        r.team = Team::parse(v)
+            .ok_or_else(|| UserError::usage(format!("--team '{v}' is not a referring team")).hint(format!("use one of: {}", Team::names())))?
+            .as_str()
+            .into();
+    }
+    if let Some(v) = &a.referrer {
+        r.referrer = v.trim().to_string();
+    }
+    if let Some(v) = &a.referrer_email {
+        r.referrer_email = Some(v.trim().to_string()).filter(|s| !s.is_empty());
+    }
+    if let Some(v) = &a.received {
+        r.received_at = store_instant(parse_time_arg("--received", v)?);
+    }
+    if let Some(v) = &a.start {
+        r.start_date = parse_date_arg("--start", v)?.to_string();
+    }
+    if let Some(v) = a.calls_per_day {
+        r.calls_per_day = v;
+    }
+    if let Some(v) = a.minutes {
+        r.minutes_per_call = v;
+    }
+    if let Some(v) = &a.hours_per_week {
+        r.weekly_minutes = parse_hours_to_minutes(v).ok_or_else(|| {
+            UserError::usage(format!("--hours-per-week '{v}' is not a number of hours")).hint("write hours as 12.5 or 12:30")
+        })?;
+        r.hours_given = true;
+    } else if !r.hours_given {
+        r.weekly_minutes = r.calls_per_day * r.minutes_per_call * 7;
+    }
+    r.double_handed |= a.double_handed;
+    r.lives_alone |= a.lives_alone;
+    r.known_to_act |= a.known_to_act;
+    r.dementia |= a.dementia;
+    r.hospital_discharge |= a.hospital_discharge;
+    r.in_keah |= a.in_keah;
+    r.recent_keah |= a.recent_keah;
+    r.bypass_keah |= a.bypass_keah;
+    r.minor_change |= a.minor_change;
+    if let Some(v) = &a.funding {
+        r.funding = Some(
+            Funding::parse(v)
+                .ok_or_else(|| UserError::usage(format!("--funding '{v}' is not a funding type")).hint(format!("use one of: {}", Funding::names())))?
+                .as_str()
+                .into(),
+        );
+    }
+    if let Some(v) = &a.enablement_ended {
+        r.enablement_ended = Some(parse_date_arg("--enablement-ended", v)?.to_string());
+    }
+    if let Some(v) = &a.risk {
+        r.risk = Some(v.trim().to_string()).filter(|s| !s.is_empty());
+    }
+    if let Some(v) = &a.time_critical {
+        r.time_critical = Some(v.trim().to_string()).filter(|s| !s.is_empty());
+    }
+    if !a.docs.is_empty() {
+        let mut docs = r.docs_set();
+        for d in &a.docs {
+            let d = d.trim();
+            if d.is_empty() {
+                continue;
+            }
+            let item = Item::parse(d).filter(|i| i.is_document()).ok_or_else(|| {
+                UserError::usage(format!("--doc '{d}' is not a document hcp knows")).hint(format!("use one of: {}", Item::document_names()))
+            })?;
+            docs.insert(item);
+        }
+        r.docs = docs.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+    }
+    if let Some(v) = &a.authorised_weekly {
+        r.authorised_weekly_pence = Some(parse_pence(v).ok_or_else(|| usage_for("authorised-weekly", v, "an amount such as £400 or 1,234.50"))?);
+    }
+    if let Some(v) = &a.estimated_weekly {
+        r.estimated_weekly_pence = Some(parse_pence(v).ok_or_else(|| usage_for("estimated-weekly", v, "an amount such as £400 or 1,234.50"))?);
+    }
+    if let Some(v) = &a.notes {
+        r.notes = Some(v.clone());
+    }
+    if let Some(v) = &a.dob {
+        r.date_of_birth = Some(parse_date_arg("--dob", v)?.to_string());
+    }
+    if let Some(v) = &a.address {
+        r.address = Some(v.trim().to_string());
+    }
+    if let Some(v) = &a.next_of_kin {
+        r.next_of_kin = Some(v.trim().to_string());
+    }
+    if let Some(v) = &a.postcode {
+        let pc = normalise_postcode(v).unwrap_or_else(|| v.trim().to_string());
+        r.postcode = Some(pc).filter(|s| !s.is_empty());
+        place(conn, r)?;
+    }
+    if let Some(c) = &a.cluster {
+        let cluster = reference::find_cluster(conn, c)?;
+        r.cluster_id = Some(cluster.id);
+        r.cluster_by_hand = true;
+    }
+    Ok(())
+}
+
+/// Place the referral from its postcode: MSOA, and the cluster unless one was given by hand.
+pub fn place(conn: &Connection, r: &mut Referral) -> Result<()> {
+    let found = match &r.postcode {
+        Some(pc) => reference::place_of_postcode(conn, pc)?,
+        None => None,
+    };
+    r.msoa_code = found.as_ref().map(|p| p.msoa.clone());
+    if !r.cluster_by_hand {
+        r.cluster_id = found.and_then(|p| p.cluster_id);
+    }
+    Ok(())
+}
+
+pub fn facts(r: &Referral) -> ReferralFacts {
+    let received = load_instant(&r.received_at).map(london_date).unwrap_or_default();
+    ReferralFacts {
+        team: Team::parse(&r.team).unwrap_or(Team::Act),
+        funding: r.funding.as_deref().and_then(Funding::parse),
+        known_to_act: r.known_to_act,
+        recent_keah: r.in_keah || r.recent_keah,
+        bypass_keah: r.bypass_keah,
+        risk_flagged: r.risk.is_some(),
+        time_critical: r.time_critical.is_some(),
+        docs: r.docs_set(),
+        has_cluster: r.cluster_id.is_some(),
+        postcode_given: r.postcode.is_some(),
+        received,
+        start: super::view::date(&r.start_date).unwrap_or(received),
+        calls_per_day: r.calls_per_day,
+        minutes_per_call: r.minutes_per_call,
+        weekly_minutes: r.weekly_minutes,
+        authorised_weekly_pence: r.authorised_weekly_pence,
+        estimated_weekly_pence: r.estimated_weekly_pence,
+        enablement_ended: r.enablement_ended.as_deref().and_then(super::view::date),
+    }
+}
+
+/// Run the completeness check and move the referral between `incomplete` and `waiting`:
+/// when it passes the referral joins the list with list date = `at` (SPEC §5).
+pub fn recheck(r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Vec<Missing> {
+    let missing = check(&facts(r), &rules.calendar, &rules.completeness);
+    r.missing = missing.iter().map(|m| m.item.as_str()).collect::<Vec<_>>().join(",");
+    let state = State::parse(&r.state).unwrap_or(State::Incomplete);
+    match (state, missing.is_empty()) {
+        (State::Incomplete, true) => {
+            r.state = State::Waiting.as_str().into();
+            r.list_date = Some(store_instant(at));
+        }
+        (State::Waiting, false) => {
+            r.state = State::Incomplete.as_str().into();
+            r.list_date = None;
+        }
+        _ => {}
+    }
+    missing
+}
+
+/// Print the outcome of add/update: the referral, and the missing-information email if incomplete.
+pub fn report(ctx: &mut Ctx, id: i64, missing: &[Missing], email_to: Option<&std::path::Path>) -> Outcome {
+    let rules = ctx.rules()?;
+    let now = ctx.now;
+    let json = ctx.json;
+    let conn = &ctx.store()?.conn;
+    let view = super::view::load(conn, &rules, now, id)?;
+    let email = (!missing.is_empty()).then(|| crate::io::email::missing_information(&view.r, missing));
+    if let (Some(path), Some(text)) = (email_to, &email) {
+        std::fs::write(path, text).map_err(|e| {
+            UserError::new(format!("the referral is saved (id {id}) but the email could not be written to {}: {e}", path.display()))
+                .hint("print it instead: run `hcp referral show` or leave out --email-to")
+        })?;
+    }
+    if json {
+        let mut v = view.to_json(now);
+        v["email"] = email.clone().map(serde_json::Value::String).unwrap_or(serde_json::Value::Null);
+        super::output::json(&v);
+    } else {
+        show::print_card(&view);
+        if let Some(text) = &email {
+            match email_to {
+                Some(p) => println!("\nIncomplete: the missing-information email is in {}.", p.display()),
+                None => println!("\nIncomplete: send this to the referrer.\n\n{text}"),
+            }
+        }
+    }
+    Ok(if missing.is_empty() { Exit::Done } else { Exit::Incomplete })
+}

@@ -1,0 +1,370 @@
+//! The packages-to-be-placed list: working days waiting, RAG, and which escalations are due
+//! (SPEC §8, Guidance "waiting list" and "roles").
+
+use super::allocation::Needs;
+use super::calendar::WorkingCalendar;
+use super::model::{Rag, State, Team};
+use super::responses::{outcome, OfferFacts, Outcome};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+super::model::words!(
+    /// Escalation rules, by their SPEC §17 names.
+    Rule {
+        Waiting5 = "waiting-5",
+        Waiting10 = "waiting-10",
+        Lapsed = "lapsed",
+        Considering = "considering",
+        ConsideringExpired = "considering-expired",
+        FutureStart = "future-start",
+        NonContractedPermission = "non-contracted-permission",
+        Sanctioned = "sanctioned",
+        ConfirmationOverdue = "confirmation-overdue",
+        SdoOverdue = "sdo-overdue",
+        FinancialAssessmentOverdue = "financial-assessment-overdue",
+        Handback = "handback",
+        AreaTeleconference = "area-teleconference",
+        Manual = "manual",
+    }
+);
+
+super::model::words!(
+    /// Who must act on an escalation.
+    Recipient { Po = "po", Asm = "asm", Tm = "tm", Ad = "ad", Amt = "amt" }
+);
+
+impl Recipient {
+    pub fn label(self) -> &'static str {
+        match self {
+            Recipient::Po => "Purchasing Officer",
+            Recipient::Asm => "Area Support Manager",
+            Recipient::Tm => "Team Manager / KEaH Locality Organiser",
+            Recipient::Ad => "Assistant Director",
+            Recipient::Amt => "Area Management Team",
+        }
+    }
+}
+
+impl Rule {
+    /// SPEC §8: whom each rule goes to.
+    pub fn recipient(self) -> Recipient {
+        match self {
+            Rule::Waiting5 | Rule::Waiting10 => Recipient::Tm,
+            Rule::Lapsed | Rule::ConfirmationOverdue | Rule::SdoOverdue | Rule::FinancialAssessmentOverdue => Recipient::Po,
+            _ => Recipient::Asm,
+        }
+    }
+    pub fn plain(self) -> &'static str {
+        match self {
+            Rule::Waiting5 => "waiting 5+ working days: consider re-assessment",
+            Rule::Waiting10 => "waiting 10+ working days: risk discussion; report in detail to AMT",
+            Rule::Lapsed => "offer lapsed; approach the next provider",
+            Rule::Considering => "provider still considering: approach the next provider meanwhile?",
+            Rule::ConsideringExpired => "considering provider's answer-by time passed",
+            Rule::FutureStart => "provider offered a later start date: accept it?",
+            Rule::NonContractedPermission => "contracted providers exhausted: permission to approach non-contracted providers",
+            Rule::Sanctioned => "placing with a sanctioned provider needs a joint ASM/AD/SM/Commissioning decision",
+            Rule::ConfirmationOverdue => "accepted: confirmation form not sent within 2 hours",
+            Rule::SdoOverdue => "SDO overdue",
+            Rule::FinancialAssessmentOverdue => "financial assessment overdue",
+            Rule::Handback => "package handed back",
+            Rule::AreaTeleconference => "several clients waiting in the area: call an all-provider teleconference",
+            Rule::Manual => "raised by hand",
+        }
+    }
+}
+
+/// Thresholds, stored as settings (`hcp settings set rag.red_days 10`).
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    pub amber_days: u32,
+    pub red_days: u32,
+    /// Red when the requested start passed by this many working days.
+    pub start_passed_red_days: u32,
+    /// Red when a handed-back package's care ends within this many days.
+    pub handback_red_days: i64,
+    /// Area teleconference when this many referrals wait in one area.
+    pub area_teleconference: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            amber_days: 5,
+            red_days: 10,
+            start_passed_red_days: 5,
+            handback_red_days: 5,
+            area_teleconference: 5,
+        }
+    }
+}
+
+/// What the list needs to know about one referral.
+#[derive(Debug, Clone)]
+pub struct ListFacts {
+    pub state: State,
+    pub team: Team,
+    pub list_date: Option<NaiveDate>,
+    pub start: NaiveDate,
+    pub hospital_discharge: bool,
+    /// Still in KEaH because no ongoing package has been found.
+    pub overstayer: bool,
+    pub handback_care_ends: Option<NaiveDate>,
+}
+
+/// SPEC §3: working days after the list date up to and including today.
+pub fn working_days_waiting(cal: &WorkingCalendar, list_date: Option<NaiveDate>, today: NaiveDate) -> Option<u32> {
+    list_date.map(|d| cal.working_days_between(d, today))
+}
+
+/// SPEC §8 RAG for a referral on the list; None when it is not on the list.
+pub fn rag(f: &ListFacts, cal: &WorkingCalendar, th: &Thresholds, today: NaiveDate) -> Option<Rag> {
+    if !f.state.on_list() {
+        return None;
+    }
+    let waiting = working_days_waiting(cal, f.list_date, today).unwrap_or(0);
+    let start_overdue = cal.working_days_between(f.start, today);
+    let handback_close = f
+        .handback_care_ends
+        .is_some_and(|end| (end - today).num_days() <= th.handback_red_days);
+    if waiting >= th.red_days
+        || f.hospital_discharge
+        || f.overstayer
+        || handback_close
+        || (today > f.start && start_overdue >= th.start_passed_red_days)
+    {
+        Some(Rag::Red)
+    } else if waiting >= th.amber_days || today > f.start {
+        Some(Rag::Amber)
+    } else {
+        Some(Rag::Green)
+    }
+}
+
+/// Facts for the escalation rules of one referral.
+#[derive(Debug, Clone)]
+pub struct EscalationFacts<'a> {
+    pub list: ListFacts,
+    pub offers: &'a [OfferFacts],
+    pub needs: Option<Needs>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub confirmed: bool,
+    pub sdo_due: Option<NaiveDate>,
+    pub sdo_sent: bool,
+    pub fa_due: Option<NaiveDate>,
+    pub fa_done: bool,
+}
+
+/// One escalation that should exist. `trigger` identifies the event that caused it, so the same
+/// rule for the same referral and the same trigger is raised once however often `escalate` runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub rule: Rule,
+    pub to: Recipient,
+    pub trigger: String,
+    pub note: String,
+}
+
+fn due(rule: Rule, trigger: impl Into<String>, note: impl Into<String>) -> Due {
+    Due {
+        rule,
+        to: rule.recipient(),
+        trigger: trigger.into(),
+        note: note.into(),
+    }
+}
+
+/// Every escalation SPEC §8 says is due for this referral as of now.
+pub fn escalations_due(f: &EscalationFacts, cal: &WorkingCalendar, th: &Thresholds, now: DateTime<Utc>, today: NaiveDate) -> Vec<Due> {
+    let mut out = Vec::new();
+    let list_key = f.list.list_date.map(|d| d.to_string()).unwrap_or_default();
+    if f.list.state.on_list() {
+        let waiting = working_days_waiting(cal, f.list.list_date, today).unwrap_or(0);
+        let who = if f.list.team == Team::Keah { "KEaH Locality Organiser" } else { "Team Manager" };
+        if waiting >= th.amber_days {
+            out.push(due(Rule::Waiting5, &list_key, format!("waiting {waiting} working days; {who} to consider re-assessment")));
+        }
+        if waiting >= th.red_days {
+            out.push(due(Rule::Waiting10, &list_key, format!("waiting {waiting} working days; risk discussion with the {who}; listed for AMT")));
+        }
+        if f.needs == Some(Needs::AsmPermissionNonContracted) {
+            out.push(due(Rule::NonContractedPermission, &list_key, "clustered and other contracted providers exhausted"));
+        }
+        // The latest offer's fate decides the offer rules.
+        if let Some(o) = f.offers.iter().max_by_key(|o| (o.offered_at, o.id)) {
+            let key = format!("offer-{}", o.id);
+            match outcome(o, now) {
+                Outcome::Lapsed { .. } => out.push(due(Rule::Lapsed, &key, "no answer within 2 hours; approach the next provider")),
+                Outcome::Considering { until } if f.needs == Some(Needs::AsmDecisionConsidering) => out.push(due(
+                    Rule::Considering,
+                    &key,
+                    format!("provider answers by {}; approach the next provider meanwhile?", super::dates::show_instant(until)),
+                )),
+                Outcome::ConsideringExpired { .. } => out.push(due(Rule::ConsideringExpired, &key, "no answer by the answer-by time")),
+                _ => {}
+            }
+            if let Some(fs) = o.future_start {
+                out.push(due(Rule::FutureStart, &key, format!("provider could start on {}", fs.format("%d/%m/%Y"))));
+            }
+        }
+    }
+    if f.list.state == State::Accepted && !f.confirmed {
+        if let Some(at) = f.accepted_at {
+            if now > at + Duration::hours(2) {
+                out.push(due(Rule::ConfirmationOverdue, at.to_rfc3339(), "confirmation form was due 2 hours after acceptance"));
+            }
+        }
+    }
+    if f.list.state == State::Confirmed && !f.sdo_sent {
+        if let Some(d) = f.sdo_due.filter(|d| today > *d) {
+            out.push(due(Rule::SdoOverdue, d.to_string(), format!("SDO was due by {}", d.format("%d/%m/%Y"))));
+        }
+    }
+    if matches!(f.list.state, State::Confirmed | State::Active) && !f.fa_done {
+        if let Some(d) = f.fa_due.filter(|d| today > *d) {
+            out.push(due(Rule::FinancialAssessmentOverdue, d.to_string(), format!("financial assessment was due by {}", d.format("%d/%m/%Y"))));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::parse_holiday_csv;
+    use crate::domain::dates::parse_instant;
+    use crate::domain::responses::response_deadline;
+
+    fn cal() -> WorkingCalendar {
+        WorkingCalendar::new(parse_holiday_csv(include_str!("../../data/bank-holidays-england-and-wales.csv")).unwrap())
+    }
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn listed(date: &str) -> ListFacts {
+        ListFacts {
+            state: State::Waiting,
+            team: Team::Stp,
+            list_date: Some(d(date)),
+            start: d("2027-02-01"),
+            hospital_discharge: false,
+            overstayer: false,
+            handback_care_ends: None,
+        }
+    }
+
+    #[test]
+    fn christmas_2026_amber_then_red() {
+        let (c, th) = (cal(), Thresholds::default());
+        let f = listed("2026-12-18");
+        assert_eq!(rag(&f, &c, &th, d("2026-12-24")), Some(Rag::Green));
+        assert_eq!(rag(&f, &c, &th, d("2026-12-28")), Some(Rag::Green));
+        assert_eq!(rag(&f, &c, &th, d("2026-12-29")), Some(Rag::Amber));
+        assert_eq!(rag(&f, &c, &th, d("2027-01-05")), Some(Rag::Amber));
+        assert_eq!(rag(&f, &c, &th, d("2027-01-06")), Some(Rag::Red));
+    }
+
+    #[test]
+    fn hospital_discharge_and_overstayers_are_red_on_day_one() {
+        let (c, th) = (cal(), Thresholds::default());
+        let mut f = listed("2026-12-18");
+        f.hospital_discharge = true;
+        assert_eq!(rag(&f, &c, &th, d("2026-12-18")), Some(Rag::Red));
+        let mut g = listed("2026-12-18");
+        g.overstayer = true;
+        assert_eq!(rag(&g, &c, &th, d("2026-12-18")), Some(Rag::Red));
+    }
+
+    #[test]
+    fn start_date_passed_is_amber_then_red_after_five_working_days() {
+        let (c, th) = (cal(), Thresholds::default());
+        let mut f = listed("2026-11-23");
+        f.start = d("2026-11-24");
+        assert_eq!(rag(&f, &c, &th, d("2026-11-24")), Some(Rag::Green));
+        assert_eq!(rag(&f, &c, &th, d("2026-11-25")), Some(Rag::Amber));
+        // Start Tue 24/11; 5 working days after is Tue 1/12; list date 23/11 gives 6 days waiting too,
+        // so use a later list date to isolate the start rule.
+        f.list_date = Some(d("2026-11-30"));
+        assert_eq!(rag(&f, &c, &th, d("2026-11-30")), Some(Rag::Amber));
+        assert_eq!(rag(&f, &c, &th, d("2026-12-01")), Some(Rag::Red));
+    }
+
+    #[test]
+    fn handback_ending_soon_is_red() {
+        let (c, th) = (cal(), Thresholds::default());
+        let mut f = listed("2026-11-23");
+        f.handback_care_ends = Some(d("2026-11-28"));
+        assert_eq!(rag(&f, &c, &th, d("2026-11-23")), Some(Rag::Red));
+        f.handback_care_ends = Some(d("2026-12-10"));
+        assert_eq!(rag(&f, &c, &th, d("2026-11-23")), Some(Rag::Green));
+    }
+
+    #[test]
+    fn not_on_the_list_has_no_rag() {
+        let mut f = listed("2026-11-23");
+        f.state = State::Tentative;
+        assert_eq!(rag(&f, &cal(), &Thresholds::default(), d("2026-12-23")), None);
+    }
+
+    #[test]
+    fn escalations_carry_their_trigger_so_they_are_raised_once() {
+        let c = cal();
+        let th = Thresholds::default();
+        let f = EscalationFacts {
+            list: listed("2026-12-18"),
+            offers: &[],
+            needs: None,
+            accepted_at: None,
+            confirmed: false,
+            sdo_due: None,
+            sdo_sent: false,
+            fa_due: None,
+            fa_done: false,
+        };
+        let now = parse_instant("2027-01-06 10:00").unwrap();
+        let got = escalations_due(&f, &c, &th, now, d("2027-01-06"));
+        let rules: Vec<Rule> = got.iter().map(|e| e.rule).collect();
+        assert_eq!(rules, vec![Rule::Waiting5, Rule::Waiting10]);
+        assert!(got.iter().all(|e| e.trigger == "2026-12-18"));
+        assert_eq!(got[1].to, Recipient::Tm);
+        let got = escalations_due(&f, &c, &th, now, d("2026-12-28"));
+        assert!(got.is_empty());
+    }
+
+    #[test]
+    fn a_lapsed_offer_escalates_to_the_po() {
+        let at = parse_instant("2026-11-23 10:00").unwrap();
+        let o = OfferFacts {
+            id: 7,
+            provider_id: 1,
+            offered_at: at,
+            deadline: response_deadline(at),
+            response: None,
+            responded_at: None,
+            reason: None,
+            until: None,
+            future_start: None,
+        };
+        let mut l = listed("2026-11-23");
+        l.state = State::Waiting;
+        let f = EscalationFacts { list: l, offers: &[o], needs: None, accepted_at: None, confirmed: false, sdo_due: None, sdo_sent: false, fa_due: None, fa_done: false };
+        let got = escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(121), d("2026-11-23"));
+        assert_eq!(got, vec![due(Rule::Lapsed, "offer-7", "no answer within 2 hours; approach the next provider")]);
+        assert_eq!(got[0].to, Recipient::Po);
+    }
+
+    #[test]
+    fn confirmation_and_sdo_overdue() {
+        let at = parse_instant("2026-11-23 10:00").unwrap();
+        let mut l = listed("2026-11-23");
+        l.state = State::Accepted;
+        let f = EscalationFacts { list: l.clone(), offers: &[], needs: None, accepted_at: Some(at), confirmed: false, sdo_due: None, sdo_sent: false, fa_due: None, fa_done: false };
+        assert!(escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(119), d("2026-11-23")).is_empty());
+        let got = escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(121), d("2026-11-23"));
+        assert_eq!(got[0].rule, Rule::ConfirmationOverdue);
+        l.state = State::Confirmed;
+        let f = EscalationFacts { list: l, offers: &[], needs: None, accepted_at: Some(at), confirmed: true, sdo_due: Some(d("2026-11-25")), sdo_sent: false, fa_due: Some(d("2026-11-25")), fa_done: false };
+        assert!(escalations_due(&f, &cal(), &Thresholds::default(), at, d("2026-11-25")).is_empty());
+        let rules: Vec<Rule> = escalations_due(&f, &cal(), &Thresholds::default(), at, d("2026-11-26")).iter().map(|e| e.rule).collect();
+        assert_eq!(rules, vec![Rule::SdoOverdue, Rule::FinancialAssessmentOverdue]);
+    }
+}

@@ -1,0 +1,4 @@
+//! Files and messages: CSV import/export, emails and the anonymised offer message.
+
+pub mod email;
+pub mod packages;

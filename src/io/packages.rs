@@ -1,0 +1,244 @@
+//! The Packages spreadsheet as CSV (SPEC §12): decoding, header matching with aliases, reading
+//! each value the way spreadsheets write it, and the canonical layout `export` writes.
+
+use crate::domain::dates::{london_to_utc, parse_date, parse_local_datetime};
+use crate::domain::text::{fold, parse_call_minutes, parse_hours_to_minutes, parse_pence, parse_yes_no};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
+/// The canonical columns, in export order, with the aliases recognised on import.
+pub const COLUMNS: &[(&str, &[&str])] = &[
+    ("Client ID", &["Swift ID", "AIS No", "AIS ID", "Client No", "Service User ID", "Client Ref", "Swift No"]),
+    ("Client Name", &["Name", "Service User", "Client", "Service User Name"]),
+    ("Postcode", &["Post Code", "PC"]),
+    ("Team", &["Referring Team", "Referred By Team"]),
+    ("Referrer", &["Referrer Name", "Case Worker", "Social Worker", "Referred By"]),
+    ("Received", &["Date Received", "Referral Date", "Date Referred", "Received Date"]),
+    ("Requested Start", &["Start Date Requested", "Required Start", "POC Start", "Requested Start Date"]),
+    ("Calls Per Day", &["Calls", "No of Calls", "Calls/Day", "Calls A Day"]),
+    ("Minutes Per Call", &["Call Length", "Mins", "Minutes", "Call Duration"]),
+    ("Hours Per Week", &["Hrs p/w", "Weekly Hours", "Hours", "Total Hours", "Hrs Per Week"]),
+    ("Double Handed", &["2 Carers", "Double Up", "Double-Handed", "Two Carers"]),
+    ("Lives Alone", &[]),
+    ("Known To ACT", &["Known to ACT?", "Existing Client"]),
+    ("Funding", &["Funding Type"]),
+    ("Hospital Discharge", &["Hospital", "In Hospital"]),
+    ("Status", &["Current Status"]),
+    ("Provider", &["Agency", "Provider Name", "Accepted By"]),
+    ("Offered At", &["Date Referred to Provider", "Time Offered", "Date Offered"]),
+    ("Start Date", &["Actual Start", "POC Start Date", "Care Start"]),
+    ("Review Date", &["PIR Date"]),
+    ("Notes", &["Comments", "Notes/Comments"]),
+    // hcp's own columns after the canonical ones, so that export -> import keeps everything
+    // the completeness check reads.
+    ("Referrer Email", &["Referrer E-mail", "Email"]),
+    ("Cluster", &[]),
+    ("Documents", &["Docs", "Documents Received"]),
+    ("Risk", &[]),
+    ("Time Critical", &["Time Critical Calls"]),
+    ("In KEaH", &["Overstayer"]),
+    ("Recent KEaH", &[]),
+    ("Bypass KEaH", &["Bypasser", "Bypassing KEaH"]),
+    ("Dementia", &[]),
+    // One column per document, as some areas keep them.
+    ("Financial Authorisation", &["Finance Authorisation", "Financial Auth"]),
+    ("Referral Form", &["Purchasing Referral Form"]),
+    ("Charging Letter", &["Signed Charging Letter"]),
+    ("AIS Updated", &["Swift Updated", "Swift/AIS Updated"]),
+    ("BICA", &[]),
+    ("Final Review", &["Final Review Form"]),
+    ("Risk Assessment", &[]),
+    ("TM Approval", &["Team Manager Approval"]),
+];
+
+/// How many of COLUMNS `export` writes.
+pub const EXPORTED: usize = 30;
+
+/// A header as compared: case, spaces and punctuation folded away; `Number` and `#` read as `No`.
+pub fn normalise_header(h: &str) -> String {
+    fold(&h.replace('#', " no ")).replace("number", "no")
+}
+
+/// The canonical column a header means, using the mapping file first, then names and aliases.
+pub fn match_header(h: &str, map: &HashMap<String, String>) -> Option<&'static str> {
+    let n = normalise_header(h);
+    if let Some(target) = map.get(&n) {
+        let t = normalise_header(target);
+        return COLUMNS.iter().find(|(c, _)| normalise_header(c) == t).map(|(c, _)| *c);
+    }
+    COLUMNS
+        .iter()
+        .find(|(c, aliases)| normalise_header(c) == n || aliases.iter().any(|a| normalise_header(a) == n))
+        .map(|(c, _)| *c)
+}
+
+/// Bytes to text: a UTF-8 BOM is dropped; text that is not UTF-8 is read as Windows-1252
+/// (Excel's default), unless an encoding is forced.
+pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<String, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match forced.map(|s| s.to_ascii_lowercase()) {
+        Some(e) if e == "utf-8" || e == "utf8" => {
+            String::from_utf8(bytes.to_vec()).map_err(|e| format!("the file is not UTF-8 (byte {} is not valid); try --encoding windows-1252", e.utf8_error().valid_up_to()))
+        }
+        Some(e) if e == "windows-1252" || e == "cp1252" || e == "latin1" => Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()),
+        Some(e) => Err(format!("unknown encoding '{e}'; use utf-8 or windows-1252")),
+        None => match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) => Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()),
+        },
+    }
+}
+
+/// `;` when the header line has more semicolons than commas (European Excel), else `,`.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let (c, s, t) = (first.matches(',').count(), first.matches(';').count(), first.matches('\t').count());
+    if t > c && t > s {
+        b'\t'
+    } else if s > c {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Excel stores dates as days since 1899-12-30.
+pub fn excel_serial(s: &str) -> Option<NaiveDate> {
+    let n: f64 = s.trim().parse().ok()?;
+    if !(20_000.0..=80_000.0).contains(&n) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30).map(|d| d + chrono::Duration::days(n.trunc() as i64))
+}
+
+pub fn read_date(s: &str) -> Option<NaiveDate> {
+    parse_date(s).or_else(|| excel_serial(s)).or_else(|| parse_local_datetime(s).map(|d| d.date()))
+}
+
+/// A date or a date and time (London), or an Excel serial with a fraction of a day.
+pub fn read_instant(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Some(local) = parse_local_datetime(s) {
+        return london_to_utc(local);
+    }
+    let n: f64 = s.parse().ok()?;
+    let day = excel_serial(s)?;
+    let secs = ((n - n.trunc()) * 86_400.0).round() as i64;
+    london_to_utc(day.and_hms_opt(0, 0, 0)? + chrono::Duration::seconds(secs))
+}
+
+/// Whole numbers as spreadsheets write them: `4`, `4.0`, ` 4 `.
+pub fn read_count(s: &str) -> Option<i64> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<i64>() {
+        return Some(n);
+    }
+    let f: f64 = t.parse().ok()?;
+    (f.fract() == 0.0 && f.is_finite() && f.abs() < 1e6).then_some(f as i64)
+}
+
+pub use crate::domain::text::parse_pence as read_amount;
+
+/// Re-exported readers so the importer needs one `use`.
+pub fn read_minutes(s: &str) -> Option<i64> {
+    parse_call_minutes(s)
+}
+pub fn read_hours(s: &str) -> Option<i64> {
+    parse_hours_to_minutes(s)
+}
+pub fn read_bool(s: &str) -> Option<bool> {
+    parse_yes_no(s)
+}
+pub fn read_money(s: &str) -> Option<i64> {
+    parse_pence(s)
+}
+
+/// Spreadsheet statuses onto SPEC §4 states.
+pub fn read_status(s: &str) -> Option<crate::domain::model::State> {
+    use crate::domain::model::State;
+    let f = fold(s);
+    if f.is_empty() {
+        return Some(State::Waiting);
+    }
+    State::parse(s).or(match f.as_str() {
+        "tobeplaced" | "onlist" | "awaiting" | "awaitingprovider" | "new" | "open" | "sourcing" => Some(State::Waiting),
+        "withprovider" | "sent" | "senttoprovider" => Some(State::Offered),
+        "placed" | "live" | "started" | "inplace" => Some(State::Active),
+        "cancel" | "withdrawn" | "closed" => Some(State::Cancelled),
+        "finished" | "end" => Some(State::Ended),
+        "pendinginfo" | "returned" | "missinginfo" => Some(State::Incomplete),
+        _ => None,
+    })
+}
+
+pub const STATUS_FORMS: &str = "incomplete, waiting, offered, considering, tentative, accepted, confirmed, active, cancelled, ended (also: to be placed, placed, live, withdrawn)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn headers_match_names_and_aliases() {
+        let m = HashMap::new();
+        assert_eq!(match_header("Client ID", &m), Some("Client ID"));
+        assert_eq!(match_header("swift id", &m), Some("Client ID"));
+        assert_eq!(match_header("AIS Number", &m), Some("Client ID"));
+        assert_eq!(match_header("AIS #", &m), Some("Client ID"));
+        assert_eq!(match_header("Hrs p/w", &m), Some("Hours Per Week"));
+        assert_eq!(match_header("Calls/Day", &m), Some("Calls Per Day"));
+        assert_eq!(match_header(" Known to ACT? ", &m), Some("Known To ACT"));
+        assert_eq!(match_header("No of Calls", &m), Some("Calls Per Day"));
+        assert_eq!(match_header("Favourite Colour", &m), None);
+        let mut map = HashMap::new();
+        map.insert(normalise_header("Service User Ref"), "Client ID".to_string());
+        assert_eq!(match_header("Service User Ref", &map), Some("Client ID"));
+    }
+
+    #[test]
+    fn decoding_handles_bom_and_windows_1252() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b", None).unwrap(), "a,b");
+        // £ is 0xA3 and ë is 0xEB in Windows-1252.
+        assert_eq!(decode(b"\xA312.50 Zo\xEB", None).unwrap(), "£12.50 Zoë");
+        assert!(decode(b"\xA3", Some("utf-8")).is_err());
+        assert_eq!(detect_delimiter("a;b;c\n1;2;3"), b';');
+        assert_eq!(detect_delimiter("a,b,c"), b',');
+    }
+
+    #[test]
+    fn spreadsheet_values() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(read_date("23/11/2026"), Some(d));
+        assert_eq!(read_date("23/11/26"), Some(d));
+        assert_eq!(read_date("23-Nov-2026"), Some(d));
+        assert_eq!(read_date("2026-11-23"), Some(d));
+        assert_eq!(read_date("46349"), Some(d));
+        assert_eq!(read_date("31/02/2026"), None);
+        assert_eq!(read_count("4.0"), Some(4));
+        assert_eq!(read_count("four"), None);
+        assert_eq!(read_count("4.5"), None);
+        assert_eq!(read_status("To be placed"), Some(crate::domain::model::State::Waiting));
+        assert_eq!(read_status("Live"), Some(crate::domain::model::State::Active));
+        assert_eq!(read_status("Bananas"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn readers_never_panic(s in "\\PC*") {
+            let _ = read_date(&s);
+            let _ = read_instant(&s);
+            let _ = read_count(&s);
+            let _ = read_status(&s);
+            let _ = normalise_header(&s);
+            let _ = decode(s.as_bytes(), None);
+        }
+
+        #[test]
+        fn uk_dates_round_trip(days in 0i64..40_000) {
+            let d = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days(days);
+            prop_assert_eq!(read_date(&d.format("%d/%m/%Y").to_string()), Some(d));
+            prop_assert_eq!(read_date(&d.format("%Y-%m-%d").to_string()), Some(d));
+            prop_assert_eq!(read_date(&d.format("%d-%b-%Y").to_string()), Some(d));
+        }
+    }
+}

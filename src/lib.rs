@@ -1,0 +1,9 @@
+//! hcp: home care purchasing for Kent County Council's Purchasing teams.
+//!
+//! `domain` decides, `store` persists, `cli` parses and prints, `io` reads and writes files.
+
+pub mod cli;
+pub mod error;
+pub mod domain;
+pub mod io;
+pub mod store;

@@ -1,0 +1,77 @@
+//! The audit log: every change appends one event (who, when, what, before/after).
+
+use anyhow::Result;
+use rusqlite::{params, Connection};
+use serde_json::Value;
+
+/// One change, as recorded.
+pub struct Event<'a> {
+    /// When it happened (`--at`), UTC RFC 3339.
+    pub at: &'a str,
+    /// When hcp recorded it (now).
+    pub recorded_at: &'a str,
+    pub user: &'a str,
+    pub event: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub referral_id: Option<i64>,
+    pub details: Value,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+pub fn append(conn: &Connection, e: Event) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO events (at, recorded_at, user, event, entity, entity_id, referral_id, details, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        e.at,
+        e.recorded_at,
+        e.user,
+        e.event,
+        e.entity,
+        e.entity_id,
+        e.referral_id,
+        e.details.to_string(),
+        e.before.map(|v| v.to_string()),
+        e.after.map(|v| v.to_string()),
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HistoryRow {
+    pub at: String,
+    pub user: String,
+    pub event: String,
+    pub details: Value,
+}
+
+/// A referral's events in order.
+pub fn for_referral(conn: &Connection, referral_id: i64) -> Result<Vec<HistoryRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT at, user, event, details, before, after FROM events WHERE referral_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([referral_id], |r| {
+        let details: String = r.get(3)?;
+        let before: Option<String> = r.get(4)?;
+        let after: Option<String> = r.get(5)?;
+        let mut d: Value = serde_json::from_str(&details).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut d {
+            if let Some(b) = before.and_then(|b| serde_json::from_str(&b).ok()) {
+                m.insert("before".into(), b);
+            }
+            if let Some(a) = after.and_then(|a| serde_json::from_str(&a).ok()) {
+                m.insert("after".into(), a);
+            }
+        }
+        Ok(HistoryRow {
+            at: r.get(0)?,
+            user: r.get(1)?,
+            event: r.get(2)?,
+            details: d,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,204 @@
+//! Persistence: one SQLite file, opened with WAL, a busy timeout, foreign keys and mode 0600;
+//! migrations tracked by `PRAGMA user_version`; every write in one IMMEDIATE transaction.
+
+pub mod escalations;
+pub mod events;
+pub mod offers;
+pub mod providers;
+pub mod reference;
+pub mod referrals;
+
+use crate::error::UserError;
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+
+/// Migrations in order; the database's `user_version` is how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub struct Store {
+    pub conn: Connection,
+    pub path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Open (creating with mode 0600 if needed) and migrate forward.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    UserError::new(format!("cannot create the folder {} for the database: {e}", dir.display()))
+                        .hint("pass --db PATH or set HCP_DB to a file in a folder you can write to")
+                })?;
+            }
+        }
+        if !path.exists() {
+            create_private(path)?;
+        }
+        let conn = Connection::open(path).map_err(|e| {
+            UserError::new(format!("cannot open the database {}: {e}", path.display()))
+                .hint("check the path given with --db or HCP_DB")
+        })?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A private database in memory, for tests.
+    pub fn in_memory() -> Result<Store> {
+        let mut store = Store {
+            conn: Connection::open_in_memory()?,
+            path: None,
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .context("setting the busy timeout")?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| not_a_database(self.path.as_deref(), e))?;
+        let _ = mode;
+        self.conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current = self.schema_version()?;
+        if current > SCHEMA_VERSION {
+            return Err(UserError::new(format!(
+                "the database {} has schema version {current}, newer than this hcp understands (version {SCHEMA_VERSION})",
+                self.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default()
+            ))
+            .hint("use the newer hcp that wrote this database; hcp never migrates a database backward")
+            .into());
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Another process may have migrated while we waited for the lock.
+            let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if now > i as i64 {
+                continue;
+            }
+            tx.execute_batch(sql).with_context(|| format!("running migration {}", i + 1))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Run `f` in one IMMEDIATE transaction: all of it is written, or none of it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+fn not_a_database(path: Option<&Path>, e: rusqlite::Error) -> anyhow::Error {
+    UserError::new(format!(
+        "{} is not an hcp database ({e})",
+        path.map(|p| p.display().to_string()).unwrap_or_default()
+    ))
+    .hint("pass --db PATH or set HCP_DB to an hcp database, or to a new file name to create one")
+    .into()
+}
+
+#[cfg(unix)]
+fn create_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| {
+            UserError::new(format!("cannot create the database {}: {e}", path.display()))
+                .hint("pass --db PATH or set HCP_DB to a file in a folder you can write to")
+        })?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn create_private(path: &Path) -> Result<()> {
+    std::fs::File::create(path)?;
+    Ok(())
+}
+
+/// A setting read as a number, else the default.
+pub fn setting_num<T: std::str::FromStr>(conn: &Connection, key: &str, default: T) -> T {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get::<_, String>(0))
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_to_the_current_version() -> Result<()> {
+        let s = Store::in_memory()?;
+        assert_eq!(s.schema_version()?, SCHEMA_VERSION);
+        Ok(())
+    }
+
+    #[test]
+    fn events_are_append_only() -> Result<()> {
+        let mut s = Store::in_memory()?;
+        s.write(|tx| {
+            tx.execute("INSERT INTO events (at, recorded_at, user, event, entity) VALUES ('x','x','u','e','t')", [])?;
+            Ok(())
+        })?;
+        assert!(s.conn.execute("UPDATE events SET user = 'v'", []).is_err());
+        assert!(s.conn.execute("DELETE FROM events", []).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_naming_both_versions() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("x.sqlite");
+        drop(Store::open(&path)?);
+        Connection::open(&path)?.pragma_update(None, "user_version", 99)?;
+        let err = Store::open(&path).err().expect("refused");
+        let msg = err.to_string();
+        assert!(msg.contains("99") && msg.contains(&SCHEMA_VERSION.to_string()), "{msg}");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private() -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("x.sqlite");
+        drop(Store::open(&path)?);
+        assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
+        Ok(())
+    }
+}

@@ -1,0 +1,258 @@
+//! Kent's reference data: areas, districts, MSOAs, postcodes, default clusters and bank holidays,
+//! shipped in the binary and loaded into the database once by `hcp init` (or on first use).
+
+use crate::domain::calendar::{parse_holiday_csv, WorkingCalendar};
+use crate::domain::text::close_matches;
+use crate::error::UserError;
+use anyhow::{Context, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::io::Read;
+
+const MSOA_CSV: &str = include_str!("../../data/kent_msoa_2011.csv");
+const BANK_HOLIDAYS_CSV: &str = include_str!("../../data/bank-holidays-england-and-wales.csv");
+/// `postcode,msoa_code` for Kent's 61,392 postcodes, gzip-compressed to keep the binary small.
+const POSTCODES_GZ: &[u8] = include_bytes!("../../data/kent_postcode_msoa.csv.gz");
+
+/// The seven operational areas and whether each is in East or West Kent.
+pub const AREAS: &[(&str, &str)] = &[
+    ("Ashford", "east"),
+    ("Canterbury & Coastal", "east"),
+    ("DGS", "west"),
+    ("SKC", "east"),
+    ("Swale", "east"),
+    ("Thanet", "east"),
+    ("West Kent", "west"),
+];
+
+/// SPEC §17: each district belongs to one area (Sevenoaks whole district to West Kent).
+pub fn area_of_district(district: &str) -> Option<&'static str> {
+    Some(match district {
+        "Ashford" => "Ashford",
+        "Canterbury" => "Canterbury & Coastal",
+        "Dartford" | "Gravesham" => "DGS",
+        "Dover" | "Folkestone and Hythe" => "SKC",
+        "Swale" => "Swale",
+        "Thanet" => "Thanet",
+        "Maidstone" | "Sevenoaks" | "Tonbridge and Malling" | "Tunbridge Wells" => "West Kent",
+        _ => return None,
+    })
+}
+
+/// Load the shipped defaults unless they are already there. Returns true if anything was loaded.
+pub fn load_defaults(conn: &Connection) -> Result<bool> {
+    let loaded: Option<String> = conn
+        .query_row("SELECT value FROM settings WHERE key = 'defaults.loaded'", [], |r| r.get(0))
+        .optional()?;
+    if loaded.is_some() {
+        return Ok(false);
+    }
+    for (name, region) in AREAS {
+        conn.execute("INSERT INTO areas (name, region) VALUES (?1, ?2)", params![name, region])?;
+    }
+    let mut rdr = csv::Reader::from_reader(MSOA_CSV.as_bytes());
+    let headers = rdr.headers()?.clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).with_context(|| format!("shipped MSOA table lacks {n}"));
+    let (code, name, lad, district, ruc, ruc_name, hcl) = (
+        col("msoa_code")?,
+        col("msoa_name")?,
+        col("lad_code")?,
+        col("district")?,
+        col("ruc11_code")?,
+        col("ruc11_name")?,
+        col("hcl_msoa_name")?,
+    );
+    for rec in rdr.records() {
+        let rec = rec?;
+        let dname = &rec[district];
+        let area = area_of_district(dname).with_context(|| format!("no area for district {dname}"))?;
+        let area_id: i64 = conn.query_row("SELECT id FROM areas WHERE name = ?1", [area], |r| r.get(0))?;
+        conn.execute(
+            "INSERT OR IGNORE INTO districts (code, name, area_id) VALUES (?1, ?2, ?3)",
+            params![&rec[lad], dname, area_id],
+        )?;
+        // Until a cluster file is imported, each district is one cluster named after it.
+        conn.execute("INSERT OR IGNORE INTO clusters (name, area_id) VALUES (?1, ?2)", params![dname, area_id])?;
+        conn.execute(
+            "INSERT INTO msoas (code, name, district_code, ruc_code, ruc_name, hcl_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![&rec[code], &rec[name], &rec[lad], &rec[ruc], &rec[ruc_name], &rec[hcl]],
+        )?;
+        conn.execute(
+            "INSERT INTO cluster_msoas (msoa_code, cluster_id) SELECT ?1, id FROM clusters WHERE name = ?2",
+            params![&rec[code], dname],
+        )?;
+    }
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(POSTCODES_GZ)
+        .read_to_string(&mut text)
+        .context("reading the shipped postcode table")?;
+    {
+        let mut stmt = conn.prepare("INSERT INTO postcodes (postcode, msoa_code) VALUES (?1, ?2)")?;
+        for line in text.lines().skip(1) {
+            if let Some((pc, msoa)) = line.split_once(',') {
+                stmt.execute(params![pc, msoa])?;
+            }
+        }
+    }
+    for h in parse_holiday_csv(BANK_HOLIDAYS_CSV).map_err(anyhow::Error::msg)? {
+        conn.execute(
+            "INSERT OR IGNORE INTO bank_holidays (date, title, source) VALUES (?1, ?2, 'shipped')",
+            params![h.date.to_string(), h.title],
+        )?;
+    }
+    conn.execute("INSERT INTO settings (key, value) VALUES ('defaults.loaded', '1')", [])?;
+    Ok(true)
+}
+
+/// The working calendar from the database's bank holidays.
+pub fn calendar(conn: &Connection) -> Result<WorkingCalendar> {
+    let mut stmt = conn.prepare("SELECT date, title FROM bank_holidays")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (d, t) = row?;
+        if let Ok(date) = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            out.push(crate::domain::calendar::BankHoliday { date, title: t });
+        }
+    }
+    Ok(WorkingCalendar::new(out))
+}
+
+/// Where a postcode (or an MSOA) lies.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Place {
+    pub msoa: String,
+    pub msoa_name: String,
+    pub hcl_name: String,
+    pub rurality: String,
+    pub district: String,
+    pub cluster_id: Option<i64>,
+    pub cluster: Option<String>,
+    pub area: Option<String>,
+}
+
+const PLACE_SQL: &str = "SELECT m.code, m.name, m.hcl_name, m.ruc_name, d.name, c.id, c.name, a.name
+     FROM msoas m JOIN districts d ON d.code = m.district_code
+     LEFT JOIN cluster_msoas cm ON cm.msoa_code = m.code
+     LEFT JOIN clusters c ON c.id = cm.cluster_id
+     LEFT JOIN areas a ON a.id = c.area_id";
+
+fn place_row(r: &rusqlite::Row) -> rusqlite::Result<Place> {
+    Ok(Place {
+        msoa: r.get(0)?,
+        msoa_name: r.get(1)?,
+        hcl_name: r.get(2)?,
+        rurality: r.get(3)?,
+        district: r.get(4)?,
+        cluster_id: r.get(5)?,
+        cluster: r.get(6)?,
+        area: r.get(7)?,
+    })
+}
+
+/// The MSOA, cluster and area of a normalised postcode, if it is in Kent.
+pub fn place_of_postcode(conn: &Connection, postcode: &str) -> Result<Option<Place>> {
+    Ok(conn
+        .prepare_cached(&format!("{PLACE_SQL} WHERE m.code = (SELECT msoa_code FROM postcodes WHERE postcode = ?1)"))?
+        .query_row([postcode], place_row)
+        .optional()?)
+}
+
+pub fn place_of_msoa(conn: &Connection, msoa: &str) -> Result<Option<Place>> {
+    Ok(conn
+        .prepare_cached(&format!("{PLACE_SQL} WHERE m.code = ?1"))?
+        .query_row([msoa], place_row)
+        .optional()?)
+}
+
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+fn find_named(conn: &Connection, table: &str, what: &str, typed: &str, list_cmd: &str) -> Result<Named> {
+    let found = conn
+        .query_row(&format!("SELECT id, name FROM {table} WHERE name = ?1 COLLATE NOCASE"), [typed.trim()], |r| {
+            Ok(Named { id: r.get(0)?, name: r.get(1)? })
+        })
+        .optional()?;
+    if let Some(n) = found {
+        return Ok(n);
+    }
+    let mut stmt = conn.prepare(&format!("SELECT name FROM {table} ORDER BY name"))?;
+    let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    // A typed name that folds to exactly one known name (`canterbury & coastal`, `westkent`) is that one.
+    let folded = crate::domain::text::fold(typed);
+    let same: Vec<&String> = names.iter().filter(|n| crate::domain::text::fold(n) == folded).collect();
+    if same.len() == 1 {
+        return find_named(conn, table, what, same[0], list_cmd);
+    }
+    let close = close_matches(typed, names.iter().map(|s| s.as_str()));
+    let mut err = UserError::new(format!("unknown {what} '{typed}'"));
+    if !close.is_empty() {
+        err = err.hint(format!("did you mean: {}?", close.join(", ")));
+    }
+    Err(err.hint(format!("`{list_cmd}` lists them")).into())
+}
+
+pub fn find_cluster(conn: &Connection, typed: &str) -> Result<Named> {
+    find_named(conn, "clusters", "cluster", typed, "hcp cluster list")
+}
+
+pub fn find_area(conn: &Connection, typed: &str) -> Result<Named> {
+    find_named(conn, "areas", "area", typed, "hcp cluster list")
+}
+
+pub fn find_provider(conn: &Connection, typed: &str) -> Result<Named> {
+    find_named(conn, "providers", "provider", typed, "hcp provider list")
+}
+
+pub fn area_of_cluster(conn: &Connection, cluster_id: i64) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT a.name FROM clusters c JOIN areas a ON a.id = c.area_id WHERE c.id = ?1",
+        [cluster_id],
+        |r| r.get(0),
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn defaults_load_once_and_place_postcodes() -> Result<()> {
+        let s = Store::in_memory()?;
+        assert!(load_defaults(&s.conn)?);
+        assert!(!load_defaults(&s.conn)?);
+        let n: i64 = s.conn.query_row("SELECT COUNT(*) FROM msoas", [], |r| r.get(0))?;
+        assert_eq!(n, 182);
+        let n: i64 = s.conn.query_row("SELECT COUNT(*) FROM postcodes", [], |r| r.get(0))?;
+        assert_eq!(n, 61_392);
+        let n: i64 = s.conn.query_row("SELECT COUNT(*) FROM clusters", [], |r| r.get(0))?;
+        assert_eq!(n, 12);
+        let p = place_of_postcode(&s.conn, "CT1 2EH")?.expect("CT1 2EH is in Kent");
+        assert_eq!(p.msoa, "E02006856");
+        assert_eq!(p.district, "Canterbury");
+        assert_eq!(p.area.as_deref(), Some("Canterbury & Coastal"));
+        assert_eq!(p.cluster.as_deref(), Some("Canterbury"));
+        assert!(place_of_postcode(&s.conn, "SW1A 1AA")?.is_none());
+        let sevenoaks = place_of_msoa(&s.conn, "E02005087")?.unwrap();
+        assert_eq!(sevenoaks.area.as_deref(), Some("West Kent"));
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_names_list_close_matches() -> Result<()> {
+        let s = Store::in_memory()?;
+        load_defaults(&s.conn)?;
+        let err = find_cluster(&s.conn, "Canterbery").unwrap_err();
+        let ue = err.downcast_ref::<UserError>().unwrap();
+        assert!(ue.message.contains("Canterbery"));
+        assert!(ue.hints[0].contains("Canterbury"));
+        assert_eq!(find_area(&s.conn, "canterbury and coastal").err().map(|_| ()), Some(()));
+        assert_eq!(find_area(&s.conn, "canterbury & coastal")?.name, "Canterbury & Coastal");
+        assert_eq!(find_area(&s.conn, "westkent")?.name, "West Kent");
+        Ok(())
+    }
+}
