@@ -3,7 +3,7 @@
 //! `domain` decides, `store` persists, `cli` parses and prints, `io` reads and writes files.
 
 pub mod cli;
-pub mod error;
 pub mod domain;
+pub mod error;
 pub mod io;
 pub mod store;

@@ -16,7 +16,9 @@ use serde_json::json;
 /// The SDO is due within 2 working days of the confirmation (for an Indi placement, of the Indi
 /// contract being completed: --indi-completed); the financial assessment within 2 working days.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp confirm 12 --start 2026-11-30 --provider-ref AB123 --call-times \"07:30,12:00,17:00,20:30\"")]
+#[command(
+    after_help = "Example:\n  hcp confirm 12 --start 2026-11-30 --provider-ref AB123 --call-times \"07:30,12:00,17:00,20:30\""
+)]
 pub struct Args {
     /// The referral id.
     pub id: i64,
@@ -41,7 +43,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let rules = ctx.rules()?;
     let at = ctx.at(args.at.as_deref())?;
     let start = parse_date_arg("--start", &args.start)?;
-    let indi = args.indi_completed.as_deref().map(|t| parse_time_arg("--indi-completed", t)).transpose()?;
+    let indi = args
+        .indi_completed
+        .as_deref()
+        .map(|t| parse_time_arg("--indi-completed", t))
+        .transpose()?;
     let (now, now_s, user, json) = (ctx.now, ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
     let r = store.write(|tx| {
@@ -93,7 +99,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let v = view::load(&store.conn, &rules, now, r.id)?;
         output::json(&v.to_json(now));
     } else {
-        println!("Referral {} confirmed: care starts {}.", r.id, start.format("%a %d/%m/%Y"));
+        println!(
+            "Referral {} confirmed: care starts {}.",
+            r.id,
+            start.format("%a %d/%m/%Y")
+        );
         match &r.sdo_due {
             Some(d) => println!("  SDO due by the end of {d} (2 working days)."),
             None => println!("  SDO: due 2 working days after the Indi contract is completed; record it with --indi-completed."),

@@ -38,19 +38,34 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let now = ctx.now;
     let (json, user, colour) = (ctx.json, ctx.user.clone(), ctx.stdout_is_terminal);
     let conn = &ctx.store()?.conn;
-    let area = args.area.as_deref().map(|a| reference::find_area(conn, a)).transpose()?;
+    let area = args
+        .area
+        .as_deref()
+        .map(|a| reference::find_area(conn, a))
+        .transpose()?;
     let mine: Option<HashSet<i64>> = if args.mine {
-        let mut s = conn.prepare("SELECT DISTINCT referral_id FROM events WHERE user = ?1 AND referral_id IS NOT NULL")?;
-        let ids = s.query_map([&user], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut s = conn.prepare(
+            "SELECT DISTINCT referral_id FROM events WHERE user = ?1 AND referral_id IS NOT NULL",
+        )?;
+        let ids = s
+            .query_map([&user], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         Some(ids)
     } else {
         None
     };
-    let placeholders = (1..=STATES.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-    let params: Vec<&dyn rusqlite::ToSql> = STATES.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+    let placeholders = (1..=STATES.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let params: Vec<&dyn rusqlite::ToSql> =
+        STATES.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
     let mut sql = format!("WHERE state IN ({placeholders})");
     if area.is_some() {
-        sql.push_str(&format!(" AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})", STATES.len() + 1));
+        sql.push_str(&format!(
+            " AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})",
+            STATES.len() + 1
+        ));
     }
     let area_id = area.as_ref().map(|a| a.id);
     let mut p = params.clone();
@@ -69,34 +84,63 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let latest = os.last();
         let state = effective_state(stored, latest.map(|o| o.facts()).as_ref(), now);
         let mut push = |what: String, due: DateTime<Utc>, provider: Option<String>| {
-            items.push(Item { referral: r.id, name: r.name.clone(), what, due, provider })
+            items.push(Item {
+                referral: r.id,
+                name: r.name.clone(),
+                what,
+                due,
+                provider,
+            })
         };
         match state {
             State::Offered | State::Considering => {
                 if let Some(o) = latest {
                     match outcome(&o.facts(), now) {
-                        OfferOutcome::Awaiting { deadline } => push("offer response (2 hours)".into(), deadline, Some(o.provider.clone())),
-                        OfferOutcome::Considering { until } => push("considering: answer by".into(), until, Some(o.provider.clone())),
+                        OfferOutcome::Awaiting { deadline } => push(
+                            "offer response (2 hours)".into(),
+                            deadline,
+                            Some(o.provider.clone()),
+                        ),
+                        OfferOutcome::Considering { until } => push(
+                            "considering: answer by".into(),
+                            until,
+                            Some(o.provider.clone()),
+                        ),
                         _ => {}
                     }
                 }
             }
             State::Accepted => {
                 if let Some(at) = r.accepted_at.as_deref().and_then(load_instant) {
-                    let p = r.provider_id.and_then(|pid| os.iter().find(|o| o.provider_id == pid)).map(|o| o.provider.clone());
-                    push("confirmation form to provider (2 hours after acceptance)".into(), at + Duration::hours(2), p);
+                    let p = r
+                        .provider_id
+                        .and_then(|pid| os.iter().find(|o| o.provider_id == pid))
+                        .map(|o| o.provider.clone());
+                    push(
+                        "confirmation form to provider (2 hours after acceptance)".into(),
+                        at + Duration::hours(2),
+                        p,
+                    );
                 }
             }
             _ => {}
         }
         if state == State::Confirmed && r.sdo_sent_at.is_none() {
             if let Some(d) = r.sdo_due.as_deref().and_then(date) {
-                push("SDO to provider (2 working days)".into(), end_of_london_day(d), None);
+                push(
+                    "SDO to provider (2 working days)".into(),
+                    end_of_london_day(d),
+                    None,
+                );
             }
         }
         if matches!(state, State::Confirmed | State::Active) && r.fa_done_at.is_none() {
             if let Some(d) = r.fa_due.as_deref().and_then(date) {
-                push("financial assessment (2 working days)".into(), end_of_london_day(d), None);
+                push(
+                    "financial assessment (2 working days)".into(),
+                    end_of_london_day(d),
+                    None,
+                );
             }
         }
     }
@@ -105,14 +149,16 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         output::json(
             &items
                 .iter()
-                .map(|i| json!({
-                    "referral": i.referral,
-                    "what": i.what,
-                    "due": json_instant(i.due),
-                    "overdue": i.due < now,
-                    "minutes_left": (i.due - now).num_minutes(),
-                    "provider": i.provider,
-                }))
+                .map(|i| {
+                    json!({
+                        "referral": i.referral,
+                        "what": i.what,
+                        "due": json_instant(i.due),
+                        "overdue": i.due < now,
+                        "minutes_left": (i.due - now).num_minutes(),
+                        "provider": i.provider,
+                    })
+                })
                 .collect::<Vec<_>>(),
         );
         return Ok(Exit::Done);
@@ -129,7 +175,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         } else if mins < 24 * 60 {
             format!("{}h {:02}m", mins / 60, mins % 60)
         } else {
-            format!("{} days", mins / (24 * 60))
+            let days = mins / (24 * 60);
+            format!("{days} day{}", if days == 1 { "" } else { "s" })
         };
         let mut row = vec![
             comfy_table::Cell::new(show_instant(i.due)),
@@ -140,7 +187,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             comfy_table::Cell::new(i.provider.clone().unwrap_or_default()),
         ];
         if mins < 0 && colour {
-            row = row.into_iter().map(|c| c.fg(comfy_table::Color::Red)).collect();
+            row = row
+                .into_iter()
+                .map(|c| c.fg(comfy_table::Color::Red))
+                .collect();
         }
         t.add_row(row);
     }

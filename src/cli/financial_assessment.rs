@@ -33,25 +33,32 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let r = store.write(|tx| {
         let v = view::load(tx, &rules, now, args.id)?;
         if !matches!(v.state, State::Confirmed | State::Active) {
-            return Err(UserError::new(format!("referral {} is {}; the financial assessment follows confirmation", args.id, v.state)).into());
+            return Err(UserError::new(format!(
+                "referral {} is {}; the financial assessment follows confirmation",
+                args.id, v.state
+            ))
+            .into());
         }
         let mut r = v.r.clone();
         r.fa_done_at = Some(store_instant(at));
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
         let (b, a) = referrals::diff(&v.r, &r).unwrap_or_default();
-        events::append(tx, Event {
-            at: &store_instant(at),
-            recorded_at: &now_s,
-            user: &user,
-            event: "financial assessment done",
-            entity: "referral",
-            entity_id: Some(r.id),
-            referral_id: Some(r.id),
-            details: json!({ "due": r.fa_due }),
-            before: Some(b),
-            after: Some(a),
-        })?;
+        events::append(
+            tx,
+            Event {
+                at: &store_instant(at),
+                recorded_at: &now_s,
+                user: &user,
+                event: "financial assessment done",
+                entity: "referral",
+                entity_id: Some(r.id),
+                referral_id: Some(r.id),
+                details: json!({ "due": r.fa_due }),
+                before: Some(b),
+                after: Some(a),
+            },
+        )?;
         Ok(r)
     })?;
     if json {

@@ -30,7 +30,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             m.remove("before");
             if let Some(serde_json::Value::Object(after)) = m.remove("after") {
                 if after.len() <= 8 {
-                    m.insert("changed".into(), serde_json::Value::Array(after.keys().map(|k| k.clone().into()).collect()));
+                    m.insert(
+                        "changed".into(),
+                        serde_json::Value::Array(after.keys().map(|k| k.clone().into()).collect()),
+                    );
                 }
             }
         }

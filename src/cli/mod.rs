@@ -83,7 +83,7 @@ pub enum Command {
     Init(init::Args),
     Demo(demo::Args),
     #[command(subcommand)]
-    Referral(referral::Command),
+    Referral(Box<referral::Command>),
     Offer(offer::Args),
     Respond(respond::Args),
     Confirm(confirm::Args),
@@ -116,7 +116,7 @@ pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Init(a) => init::run(ctx, a),
         Command::Demo(a) => demo::run(ctx, a),
-        Command::Referral(c) => referral::run(ctx, c),
+        Command::Referral(c) => referral::run(ctx, *c),
         Command::Offer(a) => offer::run(ctx, a),
         Command::Respond(a) => respond::run(ctx, a),
         Command::Confirm(a) => confirm::run(ctx, a),

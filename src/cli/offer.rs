@@ -23,7 +23,9 @@ use serde_json::json;
 /// of the area; then, only with the ASM's permission, non-contracted providers rated Good or
 /// Outstanding by CQC. One offer is outstanding at a time; it lapses after 2 hours.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp offer 12 --explain\n  hcp offer 12\n  hcp offer 12 --provider \"Beta Care\" --reason \"client's family asked for Beta\"")]
+#[command(
+    after_help = "Example:\n  hcp offer 12 --explain\n  hcp offer 12\n  hcp offer 12 --provider \"Beta Care\" --reason \"client's family asked for Beta\""
+)]
 pub struct Args {
     /// The referral id.
     pub id: i64,
@@ -44,10 +46,16 @@ pub struct Args {
 /// The protocol's answer for one referral as of `now`.
 pub fn allocate(conn: &Connection, v: &ReferralView, now: DateTime<Utc>) -> Result<Allocation> {
     let cluster_id = v.r.cluster_id.ok_or_else(|| {
-        UserError::new(format!("referral {} is not placed in a cluster", v.r.id))
-            .hint(format!("give a Kent postcode or a cluster: hcp referral update {} --cluster NAME", v.r.id))
+        UserError::new(format!("referral {} is not placed in a cluster", v.r.id)).hint(format!(
+            "give a Kent postcode or a cluster: hcp referral update {} --cluster NAME",
+            v.r.id
+        ))
     })?;
-    let area_id: i64 = conn.query_row("SELECT area_id FROM clusters WHERE id = ?1", [cluster_id], |r| r.get(0))?;
+    let area_id: i64 = conn.query_row(
+        "SELECT area_id FROM clusters WHERE id = ?1",
+        [cluster_id],
+        |r| r.get(0),
+    )?;
     let ladder = providers::ladder(conn, cluster_id, area_id)?;
     let facts: Vec<_> = v.offers.iter().map(|o| o.facts()).collect();
     let decisions = escalations::decisions_for(conn, v.r.id)?;
@@ -56,34 +64,47 @@ pub fn allocate(conn: &Connection, v: &ReferralView, now: DateTime<Utc>) -> Resu
 
 fn needs_hint(needs: Option<Needs>, id: i64) -> String {
     match needs {
-        Some(Needs::AsmPermissionNonContracted) => format!(
-            "the ASM must give permission to approach non-contracted providers: `hcp escalate` raises it; the ASM records it with `hcp escalate resolve <esc-id> --decision approve-non-contracted`"
-        ),
-        Some(Needs::AsmDecisionConsidering) => format!(
-            "the ASM decides whether to approach the next provider meanwhile: `hcp escalate resolve <esc-id> --decision approach-next` (see `hcp escalate list --open`), or wait for the answer"
-        ),
+        Some(Needs::AsmPermissionNonContracted) => "the ASM must give permission to approach non-contracted providers: `hcp escalate` raises it; the ASM records it with `hcp escalate resolve <esc-id> --decision approve-non-contracted`".to_string(),
+        Some(Needs::AsmDecisionConsidering) => "the ASM decides whether to approach the next provider meanwhile: `hcp escalate resolve <esc-id> --decision approach-next` (see `hcp escalate list --open`), or wait for the answer".to_string(),
         Some(Needs::OutstandingOffer) => format!("record the provider's answer with `hcp respond {id} …`, or wait until the offer lapses"),
         None => format!("`hcp escalate {id} --to asm --reason …` asks the ASM what to do next"),
     }
 }
 
-fn capacity_notes(conn: &Connection, v: &ReferralView) -> Result<std::collections::HashMap<i64, String>> {
+fn capacity_notes(
+    conn: &Connection,
+    v: &ReferralView,
+) -> Result<std::collections::HashMap<i64, String>> {
     let mut out = std::collections::HashMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT provider_id, SUM(weekly_minutes), MAX(from_date) FROM capacity
          WHERE (msoa_code = ?1 OR cluster_id = ?2) GROUP BY provider_id",
     )?;
     let rows = stmt.query_map(rusqlite::params![v.r.msoa_code, v.r.cluster_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     for row in rows {
         let (p, minutes, from) = row?;
-        out.insert(p, format!("reported {} h/week free from {from}", crate::domain::text::show_hours(minutes)));
+        out.insert(
+            p,
+            format!(
+                "reported {} h/week free from {from}",
+                crate::domain::text::show_hours(minutes)
+            ),
+        );
     }
     Ok(out)
 }
 
-pub fn explain_json(v: &ReferralView, a: &Allocation, capacity: &std::collections::HashMap<i64, String>) -> serde_json::Value {
+pub fn explain_json(
+    v: &ReferralView,
+    a: &Allocation,
+    capacity: &std::collections::HashMap<i64, String>,
+) -> serde_json::Value {
     json!({
         "referral": v.r.id,
         "next": a.next_candidate().map(|c| json!({"provider": c.provider, "provider_id": c.provider_id, "tier": c.tier.as_str(), "placement_type": c.placement_type.as_str()})),
@@ -102,7 +123,11 @@ pub fn explain_json(v: &ReferralView, a: &Allocation, capacity: &std::collection
     })
 }
 
-pub fn print_explain(v: &ReferralView, a: &Allocation, capacity: &std::collections::HashMap<i64, String>) {
+pub fn print_explain(
+    v: &ReferralView,
+    a: &Allocation,
+    capacity: &std::collections::HashMap<i64, String>,
+) {
     println!(
         "Referral {} — cluster {}, area {} — {}",
         v.r.id,
@@ -110,14 +135,24 @@ pub fn print_explain(v: &ReferralView, a: &Allocation, capacity: &std::collectio
         v.area.as_deref().unwrap_or("-"),
         v.state
     );
-    let mut t = output::table(&["", "provider", "tier", "rank", "eligible", "reason", "capacity"]);
+    let mut t = output::table(&[
+        "", "provider", "tier", "rank", "eligible", "reason", "capacity",
+    ]);
     for (i, c) in a.candidates.iter().enumerate() {
         t.add_row(vec![
-            if Some(i) == a.next { "→".into() } else { String::new() },
+            if Some(i) == a.next {
+                "→".into()
+            } else {
+                String::new()
+            },
             c.provider.clone(),
             c.tier.as_str().replace('_', " "),
             c.rank.to_string(),
-            if c.eligible { "yes".into() } else { "no".into() },
+            if c.eligible {
+                "yes".into()
+            } else {
+                "no".into()
+            },
             c.reason.clone(),
             capacity.get(&c.provider_id).cloned().unwrap_or_default(),
         ]);
@@ -128,8 +163,15 @@ pub fn print_explain(v: &ReferralView, a: &Allocation, capacity: &std::collectio
         println!("{t}");
     }
     match a.next_candidate() {
-        Some(c) => println!("Next: {} ({})", c.provider, c.tier.as_str().replace('_', " ")),
-        None => println!("Next: nobody — {}", a.why_none.as_deref().unwrap_or("no eligible provider")),
+        Some(c) => println!(
+            "Next: {} ({})",
+            c.provider,
+            c.tier.as_str().replace('_', " ")
+        ),
+        None => println!(
+            "Next: nobody — {}",
+            a.why_none.as_deref().unwrap_or("no eligible provider")
+        ),
     }
 }
 
@@ -258,7 +300,13 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         j["message"] = message.into();
         output::json(&j);
     } else {
-        println!("Offer {} to {} ({}) — reply due by {}\n", o.id, o.provider, o.tier.replace('_', " "), show_instant(o.facts().deadline));
+        println!(
+            "Offer {} to {} ({}) — reply due by {}\n",
+            o.id,
+            o.provider,
+            o.tier.replace('_', " "),
+            show_instant(o.facts().deadline)
+        );
         println!("{message}");
     }
     Ok(Exit::Done)

@@ -84,22 +84,34 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 .into())
         }
         (_, Some(r)) => Some(DeclineReason::parse(r).ok_or_else(|| {
-            UserError::usage(format!("--reason '{r}' is not a decline reason")).hint(format!("use one of: {} (and --note for details)", DeclineReason::names()))
+            UserError::usage(format!("--reason '{r}' is not a decline reason")).hint(format!(
+                "use one of: {} (and --note for details)",
+                DeclineReason::names()
+            ))
         })?),
         _ => None,
     };
     let until = match (&args.answer, &args.until) {
         (Answer::Considering, None) => {
-            return Err(UserError::usage("considering needs --until: the time the provider will answer by")
-                .hint("e.g. --until \"2026-11-24 12:00\"")
-                .into())
+            return Err(UserError::usage(
+                "considering needs --until: the time the provider will answer by",
+            )
+            .hint("e.g. --until \"2026-11-24 12:00\"")
+            .into())
         }
         (_, Some(u)) => Some(parse_time_arg("--until", u)?),
         _ => None,
     };
-    let future_start = args.future_start.as_deref().map(|d| parse_date_arg("--future-start", d)).transpose()?;
+    let future_start = args
+        .future_start
+        .as_deref()
+        .map(|d| parse_date_arg("--future-start", d))
+        .transpose()?;
     if args.answer == Answer::Partial && args.calls.is_none() {
-        return Err(UserError::usage("partial needs --calls N: the calls a day the provider takes").into());
+        return Err(UserError::usage(
+            "partial needs --calls N: the calls a day the provider takes",
+        )
+        .into());
     }
 
     let store = ctx.store()?;
@@ -325,7 +337,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             Answer::Partial => "accepted part of",
         },
         r.id,
-        if late { " (late: after the 2-hour deadline)" } else { "" },
+        if late {
+            " (late: after the 2-hour deadline)"
+        } else {
+            ""
+        },
         r.state
     );
     match args.answer {

@@ -12,7 +12,9 @@ use serde_json::json;
 
 /// Record that the SDO was sent: the package becomes active.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp sdo 12 --sent\n  hcp sdo 12 --sent --at \"2026-11-25 10:00\"")]
+#[command(
+    after_help = "Example:\n  hcp sdo 12 --sent\n  hcp sdo 12 --sent --at \"2026-11-25 10:00\""
+)]
 pub struct Args {
     /// The referral id.
     pub id: i64,
@@ -32,9 +34,15 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let r = store.write(|tx| {
         let v = view::load(tx, &rules, now, args.id)?;
         if v.state != State::Confirmed {
-            return Err(UserError::new(format!("referral {} is {}; the SDO follows the provider's confirmation", args.id, v.state))
-                .hint(format!("record the Provider Confirmation Form first: hcp confirm {} --start DATE", args.id))
-                .into());
+            return Err(UserError::new(format!(
+                "referral {} is {}; the SDO follows the provider's confirmation",
+                args.id, v.state
+            ))
+            .hint(format!(
+                "record the Provider Confirmation Form first: hcp confirm {} --start DATE",
+                args.id
+            ))
+            .into());
         }
         let mut r = v.r.clone();
         r.state = State::Active.as_str().into();
@@ -42,23 +50,32 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
         let (b, a) = referrals::diff(&v.r, &r).unwrap_or_default();
-        let late = r.sdo_due.as_deref().and_then(view::date).is_some_and(|d| crate::domain::dates::london_date(at) > d);
-        events::append(tx, Event {
-            at: &store_instant(at),
-            recorded_at: &now_s,
-            user: &user,
-            event: "SDO sent",
-            entity: "referral",
-            entity_id: Some(r.id),
-            referral_id: Some(r.id),
-            details: json!({ "sdo_due": r.sdo_due, "late": late }),
-            before: Some(b),
-            after: Some(a),
-        })?;
+        let late = r
+            .sdo_due
+            .as_deref()
+            .and_then(view::date)
+            .is_some_and(|d| crate::domain::dates::london_date(at) > d);
+        events::append(
+            tx,
+            Event {
+                at: &store_instant(at),
+                recorded_at: &now_s,
+                user: &user,
+                event: "SDO sent",
+                entity: "referral",
+                entity_id: Some(r.id),
+                referral_id: Some(r.id),
+                details: json!({ "sdo_due": r.sdo_due, "late": late }),
+                before: Some(b),
+                after: Some(a),
+            },
+        )?;
         Ok(r)
     })?;
     if json {
-        output::json(&json!({ "id": r.id, "state": r.state, "sdo_sent_at": r.sdo_sent_at, "sdo_due": r.sdo_due }));
+        output::json(
+            &json!({ "id": r.id, "state": r.state, "sdo_sent_at": r.sdo_sent_at, "sdo_due": r.sdo_due }),
+        );
     } else {
         println!("SDO sent for referral {}: the package is active.", r.id);
     }

@@ -46,7 +46,11 @@ pub fn list_facts(r: &Referral, state: State) -> ListFacts {
     ListFacts {
         state,
         team: Team::parse(&r.team).unwrap_or(Team::Act),
-        list_date: r.list_date.as_deref().and_then(load_instant).map(london_date),
+        list_date: r
+            .list_date
+            .as_deref()
+            .and_then(load_instant)
+            .map(london_date),
         start: date(&r.start_date).unwrap_or_default(),
         hospital_discharge: r.hospital_discharge,
         overstayer: r.in_keah,
@@ -55,27 +59,44 @@ pub fn list_facts(r: &Referral, state: State) -> ListFacts {
 }
 
 /// Build the view from a referral and its offers (oldest first).
-pub fn build(conn: &Connection, rules: &Rules, now: DateTime<Utc>, r: Referral, offers: Vec<Offer>) -> Result<ReferralView> {
+pub fn build(
+    conn: &Connection,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    r: Referral,
+    offers: Vec<Offer>,
+) -> Result<ReferralView> {
     let stored = State::parse(&r.state).unwrap_or(State::Incomplete);
     let latest = offers.last().map(|o| o.facts());
     let state = effective_state(stored, latest.as_ref(), now);
     let facts = list_facts(&r, state);
     let today = london_date(now);
     let rag = rag(&facts, &rules.calendar, &rules.thresholds, today);
-    let wd = if state.on_list() { working_days_waiting(&rules.calendar, facts.list_date, today) } else { None };
+    let wd = if state.on_list() {
+        working_days_waiting(&rules.calendar, facts.list_date, today)
+    } else {
+        None
+    };
     let place = match &r.msoa_code {
         Some(m) => reference::place_of_msoa(conn, m)?,
         None => None,
     };
     let (cluster, area) = match r.cluster_id {
         Some(c) => {
-            let name: String = conn.query_row("SELECT name FROM clusters WHERE id = ?1", [c], |row| row.get(0))?;
+            let name: String =
+                conn.query_row("SELECT name FROM clusters WHERE id = ?1", [c], |row| {
+                    row.get(0)
+                })?;
             (Some(name), Some(reference::area_of_cluster(conn, c)?))
         }
         None => (None, None),
     };
     let provider = match r.provider_id {
-        Some(p) => Some(conn.query_row("SELECT name FROM providers WHERE id = ?1", [p], |row| row.get(0))?),
+        Some(p) => Some(conn.query_row(
+            "SELECT name FROM providers WHERE id = ?1",
+            [p],
+            |row| row.get(0),
+        )?),
         None => None,
     };
     Ok(ReferralView {
@@ -98,7 +119,10 @@ pub fn load(conn: &Connection, rules: &Rules, now: DateTime<Utc>, id: i64) -> Re
 }
 
 fn instant_json(s: &Option<String>) -> Value {
-    s.as_deref().and_then(load_instant).map(|t| Value::String(json_instant(t))).unwrap_or(Value::Null)
+    s.as_deref()
+        .and_then(load_instant)
+        .map(|t| Value::String(json_instant(t)))
+        .unwrap_or(Value::Null)
 }
 
 pub fn offer_json(o: &Offer, now: DateTime<Utc>) -> Value {
@@ -182,7 +206,11 @@ impl ReferralView {
             if r.calls_per_day == 1 { "" } else { "s" },
             r.minutes_per_call,
             show_hours(r.weekly_minutes),
-            if r.double_handed { ", double-handed" } else { "" }
+            if r.double_handed {
+                ", double-handed"
+            } else {
+                ""
+            }
         )
     }
 }

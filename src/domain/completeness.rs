@@ -78,14 +78,17 @@ pub fn check(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules
 
     // Guidance: authorisation first, except KEaH for a high-cost package (it may follow).
     let keah_high_cost = f.team == Team::Keah
-        && f.estimated_weekly_pence.is_some_and(|e| e >= rules.keah_high_cost_pence);
+        && f.estimated_weekly_pence
+            .is_some_and(|e| e >= rules.keah_high_cost_pence);
     if !keah_high_cost {
         if !has(Item::FinancialAuthorisation) {
             out.push(missing(
                 Item::FinancialAuthorisation,
                 "Financial authorisation for the package at the appropriate level.",
             ));
-        } else if let (Some(auth), Some(est)) = (f.authorised_weekly_pence, f.estimated_weekly_pence) {
+        } else if let (Some(auth), Some(est)) =
+            (f.authorised_weekly_pence, f.estimated_weekly_pence)
+        {
             if auth < est {
                 out.push(missing(
                     Item::FinancialAuthorisation,
@@ -99,13 +102,22 @@ pub fn check(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules
         }
     }
     if !has(Item::ReferralForm) {
-        out.push(missing(Item::ReferralForm, "A completed Purchasing Referral Form."));
+        out.push(missing(
+            Item::ReferralForm,
+            "A completed Purchasing Referral Form.",
+        ));
     }
     if !has(Item::ChargingLetter) {
-        out.push(missing(Item::ChargingLetter, "The client's signed charging letter."));
+        out.push(missing(
+            Item::ChargingLetter,
+            "The client's signed charging letter.",
+        ));
     }
     if !has(Item::AisUpdated) {
-        out.push(missing(Item::AisUpdated, "Swift/AIS updated with the client's current details."));
+        out.push(missing(
+            Item::AisUpdated,
+            "Swift/AIS updated with the client's current details.",
+        ));
     }
     if f.known_to_act && !has(Item::Bica) {
         out.push(missing(
@@ -212,9 +224,14 @@ mod tests {
             bypass_keah: false,
             risk_flagged: false,
             time_critical: false,
-            docs: [Item::FinancialAuthorisation, Item::ReferralForm, Item::ChargingLetter, Item::AisUpdated]
-                .into_iter()
-                .collect(),
+            docs: [
+                Item::FinancialAuthorisation,
+                Item::ReferralForm,
+                Item::ChargingLetter,
+                Item::AisUpdated,
+            ]
+            .into_iter()
+            .collect(),
             has_cluster: true,
             postcode_given: true,
             received: d("2026-11-23"),
@@ -229,10 +246,14 @@ mod tests {
     }
 
     fn items(f: &ReferralFacts) -> Vec<Item> {
-        check(f, &WorkingCalendar::default(), &CompletenessRules::default())
-            .into_iter()
-            .map(|m| m.item)
-            .collect()
+        check(
+            f,
+            &WorkingCalendar::default(),
+            &CompletenessRules::default(),
+        )
+        .into_iter()
+        .map(|m| m.item)
+        .collect()
     }
 
     fn without(doc: Item) -> ReferralFacts {
@@ -248,7 +269,12 @@ mod tests {
 
     #[test]
     fn the_four_documents_are_always_required() {
-        for doc in [Item::FinancialAuthorisation, Item::ReferralForm, Item::ChargingLetter, Item::AisUpdated] {
+        for doc in [
+            Item::FinancialAuthorisation,
+            Item::ReferralForm,
+            Item::ChargingLetter,
+            Item::AisUpdated,
+        ] {
             assert_eq!(items(&without(doc)), vec![doc]);
         }
     }
@@ -290,7 +316,11 @@ mod tests {
         assert_eq!(items(&f), vec![Item::TmApproval]);
         let mut g = complete();
         g.bypass_keah = true;
-        let got = check(&g, &WorkingCalendar::default(), &CompletenessRules::default());
+        let got = check(
+            &g,
+            &WorkingCalendar::default(),
+            &CompletenessRules::default(),
+        );
         assert_eq!(got.len(), 1);
         assert!(got[0].sentence.contains("bypassing KEaH"));
         g.docs.insert(Item::TmApproval);
@@ -302,7 +332,11 @@ mod tests {
         let mut f = complete();
         f.authorised_weekly_pence = Some(20_000);
         f.estimated_weekly_pence = Some(25_000);
-        let got = check(&f, &WorkingCalendar::default(), &CompletenessRules::default());
+        let got = check(
+            &f,
+            &WorkingCalendar::default(),
+            &CompletenessRules::default(),
+        );
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].item, Item::FinancialAuthorisation);
         assert!(got[0].sentence.contains("£200.00") && got[0].sentence.contains("£250.00"));
@@ -330,11 +364,19 @@ mod tests {
     fn postcode_and_cluster() {
         let mut f = complete();
         f.has_cluster = false;
-        let got = check(&f, &WorkingCalendar::default(), &CompletenessRules::default());
+        let got = check(
+            &f,
+            &WorkingCalendar::default(),
+            &CompletenessRules::default(),
+        );
         assert_eq!(got[0].item, Item::Postcode);
         assert!(got[0].sentence.contains("not in Kent"));
         f.postcode_given = false;
-        let got = check(&f, &WorkingCalendar::default(), &CompletenessRules::default());
+        let got = check(
+            &f,
+            &WorkingCalendar::default(),
+            &CompletenessRules::default(),
+        );
         assert_eq!(got[0].sentence, "The client's postcode.");
     }
 
@@ -355,7 +397,11 @@ mod tests {
         f.weekly_minutes = 840 + 16;
         assert_eq!(items(&f), vec![Item::HoursMismatch]);
         f.weekly_minutes = 600;
-        let got = check(&f, &WorkingCalendar::default(), &CompletenessRules::default());
+        let got = check(
+            &f,
+            &WorkingCalendar::default(),
+            &CompletenessRules::default(),
+        );
         assert!(got[0].sentence.contains("14 hours") && got[0].sentence.contains("says 10"));
     }
 

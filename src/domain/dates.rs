@@ -17,7 +17,9 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
     if s.is_empty() {
         return None;
     }
-    for fmt in ["%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y", "%d.%m.%Y"] {
+    for fmt in [
+        "%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y", "%d.%m.%Y",
+    ] {
         if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
             if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
                 return Some(d);
@@ -75,7 +77,11 @@ pub fn parse_instant(input: &str) -> Result<DateTime<Utc>, TimeError> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%dT%H:%M:%S%:z"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M%:z",
+        "%Y-%m-%dT%H:%M:%S%:z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
             return Ok(dt.with_timezone(&Utc));
         }
@@ -158,10 +164,24 @@ mod tests {
     #[test]
     fn dates_in_every_accepted_form() {
         let want = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        for s in ["2026-11-23", "23/11/2026", "23/11/26", "23-Nov-2026", "23 November 2026", " 23/11/2026 "] {
+        for s in [
+            "2026-11-23",
+            "23/11/2026",
+            "23/11/26",
+            "23-Nov-2026",
+            "23 November 2026",
+            " 23/11/2026 ",
+        ] {
             assert_eq!(parse_date(s), Some(want), "{s}");
         }
-        for s in ["31/02/2026", "2026-02-30", "tomorrow", "", "11/23/2026", "23/11"] {
+        for s in [
+            "31/02/2026",
+            "2026-02-30",
+            "tomorrow",
+            "",
+            "11/23/2026",
+            "23/11",
+        ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
     }
@@ -169,21 +189,45 @@ mod tests {
     #[test]
     fn local_times_are_london_time() {
         // November: GMT, so local = UTC.
-        assert_eq!(parse_instant("2026-11-23 09:15").unwrap(), utc("2026-11-23T09:15:00Z"));
-        assert_eq!(parse_instant("23/11/2026 09:15").unwrap(), utc("2026-11-23T09:15:00Z"));
+        assert_eq!(
+            parse_instant("2026-11-23 09:15").unwrap(),
+            utc("2026-11-23T09:15:00Z")
+        );
+        assert_eq!(
+            parse_instant("23/11/2026 09:15").unwrap(),
+            utc("2026-11-23T09:15:00Z")
+        );
         // July: BST, one hour ahead of UTC.
-        assert_eq!(parse_instant("2026-07-01T09:00").unwrap(), utc("2026-07-01T08:00:00Z"));
-        assert_eq!(parse_instant("2026-07-01T09:00Z").unwrap(), utc("2026-07-01T09:00:00Z"));
-        assert_eq!(parse_instant("2026-07-01T09:00:00+02:00").unwrap(), utc("2026-07-01T07:00:00Z"));
-        assert_eq!(parse_instant("2026-11-23").unwrap(), utc("2026-11-23T00:00:00Z"));
+        assert_eq!(
+            parse_instant("2026-07-01T09:00").unwrap(),
+            utc("2026-07-01T08:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2026-07-01T09:00Z").unwrap(),
+            utc("2026-07-01T09:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2026-07-01T09:00:00+02:00").unwrap(),
+            utc("2026-07-01T07:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2026-11-23").unwrap(),
+            utc("2026-11-23T00:00:00Z")
+        );
     }
 
     #[test]
     fn clock_change_gap_and_overlap() {
         // 01:30 on Sunday 29 March 2026 does not exist in London.
-        assert_eq!(parse_instant("2026-03-29 01:30"), Err(TimeError::DoesNotExist));
+        assert_eq!(
+            parse_instant("2026-03-29 01:30"),
+            Err(TimeError::DoesNotExist)
+        );
         // 01:30 on Sunday 25 October 2026 happens twice; the first (BST) is taken.
-        assert_eq!(parse_instant("2026-10-25 01:30").unwrap(), utc("2026-10-25T00:30:00Z"));
+        assert_eq!(
+            parse_instant("2026-10-25 01:30").unwrap(),
+            utc("2026-10-25T00:30:00Z")
+        );
         assert_eq!(parse_instant("nonsense"), Err(TimeError::Unreadable));
     }
 
@@ -192,7 +236,10 @@ mod tests {
         let t = utc("2026-07-01T08:00:00Z");
         assert_eq!(load_instant(&store_instant(t)), Some(t));
         assert_eq!(show_instant(t), "01/07/2026 09:00 BST");
-        assert_eq!(show_instant(utc("2026-11-23T09:00:00Z")), "23/11/2026 09:00 GMT");
+        assert_eq!(
+            show_instant(utc("2026-11-23T09:00:00Z")),
+            "23/11/2026 09:00 GMT"
+        );
         let d = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
         assert_eq!(end_of_london_day(d), utc("2026-07-01T22:59:59Z"));
         assert_eq!(london_date(utc("2026-06-30T23:30:00Z")), d);

@@ -1,7 +1,6 @@
 //! The purchasing officer's vocabulary as types: teams, documents, states, tiers, responses.
 //! Each has one spelling on the command line, in JSON and in the database (SPEC §17).
 
-
 /// Declares a string-backed enum with `as_str`, `parse` (case- and punctuation-insensitive,
 /// with aliases) and `ALL`.
 macro_rules! words {
@@ -98,7 +97,11 @@ impl Item {
     }
 
     pub fn document_names() -> String {
-        Item::DOCUMENTS.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
+        Item::DOCUMENTS
+            .iter()
+            .map(|d| d.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -129,7 +132,10 @@ impl State {
     }
     /// The package details may no longer change.
     pub fn closed_for_update(self) -> bool {
-        matches!(self, State::Cancelled | State::Ended | State::Active | State::Confirmed | State::Accepted)
+        matches!(
+            self,
+            State::Cancelled | State::Ended | State::Active | State::Confirmed | State::Accepted
+        )
     }
 }
 
@@ -229,7 +235,10 @@ mod tests {
         assert_eq!(Funding::parse("Self Funder"), Some(Funding::SelfFunder));
         assert_eq!(Item::parse("BICA"), Some(Item::Bica));
         assert_eq!(Tier::OtherContracted.as_str(), "other_contracted");
-        assert_eq!(DeclineReason::parse("no capacity"), Some(DeclineReason::NoCapacity));
+        assert_eq!(
+            DeclineReason::parse("no capacity"),
+            Some(DeclineReason::NoCapacity)
+        );
         assert!(State::Waiting.on_list() && !State::Tentative.on_list());
         assert!(Team::names().contains("keah"));
     }

@@ -29,14 +29,25 @@ pub struct OfferFacts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Waiting for an answer until the deadline.
-    Awaiting { deadline: DateTime<Utc> },
+    Awaiting {
+        deadline: DateTime<Utc>,
+    },
     /// The provider is considering and will answer by `until`.
-    Considering { until: DateTime<Utc> },
-    Declined { at: DateTime<Utc>, reason: Option<DeclineReason> },
+    Considering {
+        until: DateTime<Utc>,
+    },
+    Declined {
+        at: DateTime<Utc>,
+        reason: Option<DeclineReason>,
+    },
     /// No answer by the deadline: counts as a decline.
-    Lapsed { deadline: DateTime<Utc> },
+    Lapsed {
+        deadline: DateTime<Utc>,
+    },
     /// Considering, and the answer-by time passed with no answer: counts as a decline.
-    ConsideringExpired { until: DateTime<Utc> },
+    ConsideringExpired {
+        until: DateTime<Utc>,
+    },
     Accepted,
     Tentative,
     Partial,
@@ -45,7 +56,10 @@ pub enum Outcome {
 impl Outcome {
     /// Counts as a decline for the allocation protocol.
     pub fn is_refusal(self) -> bool {
-        matches!(self, Outcome::Declined { .. } | Outcome::Lapsed { .. } | Outcome::ConsideringExpired { .. })
+        matches!(
+            self,
+            Outcome::Declined { .. } | Outcome::Lapsed { .. } | Outcome::ConsideringExpired { .. }
+        )
     }
     /// The provider still holds the offer open.
     pub fn is_pending(self) -> bool {
@@ -57,9 +71,13 @@ pub fn outcome(o: &OfferFacts, now: DateTime<Utc>) -> Outcome {
     match o.response {
         None | Some(Response::Lapsed) => {
             if now > o.deadline || o.response == Some(Response::Lapsed) {
-                Outcome::Lapsed { deadline: o.deadline }
+                Outcome::Lapsed {
+                    deadline: o.deadline,
+                }
             } else {
-                Outcome::Awaiting { deadline: o.deadline }
+                Outcome::Awaiting {
+                    deadline: o.deadline,
+                }
             }
         }
         Some(Response::Considering) => match o.until {
@@ -89,16 +107,24 @@ pub fn shown_response(o: &OfferFacts, now: DateTime<Utc>) -> Option<Response> {
 /// A response recorded after the 2-hour deadline is kept but marked late.
 pub fn is_late(o: &OfferFacts) -> bool {
     match (o.response, o.responded_at) {
-        (Some(r), Some(at)) if r != Response::Lapsed => at > o.deadline && o.until.is_none_or(|u| at > u),
+        (Some(r), Some(at)) if r != Response::Lapsed => {
+            at > o.deadline && o.until.is_none_or(|u| at > u)
+        }
         _ => false,
     }
 }
 
 /// The referral's state as of now: an offer that lapsed (or a "considering" that ran out)
 /// puts the referral back to `waiting` without anyone recording it.
-pub fn effective_state(stored: State, latest_offer: Option<&OfferFacts>, now: DateTime<Utc>) -> State {
+pub fn effective_state(
+    stored: State,
+    latest_offer: Option<&OfferFacts>,
+    now: DateTime<Utc>,
+) -> State {
     match (stored, latest_offer) {
-        (State::Offered | State::Considering, Some(o)) if outcome(o, now).is_refusal() => State::Waiting,
+        (State::Offered | State::Considering, Some(o)) if outcome(o, now).is_refusal() => {
+            State::Waiting
+        }
         _ => stored,
     }
 }
@@ -130,12 +156,30 @@ mod tests {
     #[test]
     fn an_offer_lapses_after_two_hours() {
         let o = offer_at("2026-11-23 10:00");
-        assert!(matches!(outcome(&o, t("2026-11-23 11:59")), Outcome::Awaiting { .. }));
-        assert!(matches!(outcome(&o, t("2026-11-23 12:00")), Outcome::Awaiting { .. }));
-        assert!(matches!(outcome(&o, t("2026-11-23 12:01")), Outcome::Lapsed { .. }));
-        assert_eq!(shown_response(&o, t("2026-11-23 12:01")), Some(Response::Lapsed));
-        assert_eq!(effective_state(State::Offered, Some(&o), t("2026-11-23 12:01")), State::Waiting);
-        assert_eq!(effective_state(State::Offered, Some(&o), t("2026-11-23 11:00")), State::Offered);
+        assert!(matches!(
+            outcome(&o, t("2026-11-23 11:59")),
+            Outcome::Awaiting { .. }
+        ));
+        assert!(matches!(
+            outcome(&o, t("2026-11-23 12:00")),
+            Outcome::Awaiting { .. }
+        ));
+        assert!(matches!(
+            outcome(&o, t("2026-11-23 12:01")),
+            Outcome::Lapsed { .. }
+        ));
+        assert_eq!(
+            shown_response(&o, t("2026-11-23 12:01")),
+            Some(Response::Lapsed)
+        );
+        assert_eq!(
+            effective_state(State::Offered, Some(&o), t("2026-11-23 12:01")),
+            State::Waiting
+        );
+        assert_eq!(
+            effective_state(State::Offered, Some(&o), t("2026-11-23 11:00")),
+            State::Offered
+        );
     }
 
     #[test]
@@ -159,9 +203,18 @@ mod tests {
         o.response = Some(Response::Considering);
         o.responded_at = Some(t("2026-11-23 10:30"));
         o.until = Some(t("2026-11-24 12:00"));
-        assert!(matches!(outcome(&o, t("2026-11-24 11:00")), Outcome::Considering { .. }));
-        assert!(matches!(outcome(&o, t("2026-11-24 12:01")), Outcome::ConsideringExpired { .. }));
-        assert_eq!(effective_state(State::Considering, Some(&o), t("2026-11-24 12:01")), State::Waiting);
+        assert!(matches!(
+            outcome(&o, t("2026-11-24 11:00")),
+            Outcome::Considering { .. }
+        ));
+        assert!(matches!(
+            outcome(&o, t("2026-11-24 12:01")),
+            Outcome::ConsideringExpired { .. }
+        ));
+        assert_eq!(
+            effective_state(State::Considering, Some(&o), t("2026-11-24 12:01")),
+            State::Waiting
+        );
     }
 
     #[test]

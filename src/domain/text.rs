@@ -13,7 +13,9 @@ pub fn normalise_postcode(input: &str) -> Option<String> {
     }
     let (outward, inward) = compact.split_at(compact.len() - 3);
     let inward_ok = inward.as_bytes()[0].is_ascii_digit()
-        && inward.as_bytes()[1..].iter().all(|b| b.is_ascii_alphabetic());
+        && inward.as_bytes()[1..]
+            .iter()
+            .all(|b| b.is_ascii_alphabetic());
     let outward_ok = outward.as_bytes()[0].is_ascii_alphabetic();
     if !inward_ok || !outward_ok {
         return None;
@@ -33,7 +35,12 @@ pub fn parse_pence(input: &str) -> Option<i64> {
         Some(rest) => (true, rest.trim_start()),
         None => (false, t),
     };
-    let s: String = t.trim_start_matches('£').trim().chars().filter(|c| *c != ',').collect();
+    let s: String = t
+        .trim_start_matches('£')
+        .trim()
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
     if s.is_empty() {
         return None;
     }
@@ -42,10 +49,17 @@ pub fn parse_pence(input: &str) -> Option<i64> {
     if whole.is_empty() && frac.is_empty() {
         return None;
     }
-    if !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
+    if !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+    {
         return None;
     }
-    let pounds: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let pounds: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let pence: i64 = match frac.len() {
         0 => 0,
         1 => frac.parse::<i64>().ok()? * 10,
@@ -62,7 +76,7 @@ pub fn show_pence(pence: i64) -> String {
     let pounds = (p / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in pounds.chars().enumerate() {
-        if i > 0 && (pounds.len() - i) % 3 == 0 {
+        if i > 0 && (pounds.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -72,7 +86,9 @@ pub fn show_pence(pence: i64) -> String {
 
 /// Hours as typed: `12.5` or `12:30` (hours:minutes); returned in whole minutes.
 pub fn parse_hours_to_minutes(input: &str) -> Option<i64> {
-    let s = input.trim().trim_end_matches(|c: char| c.is_alphabetic() || c == ' ');
+    let s = input
+        .trim()
+        .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ');
     let s = s.trim();
     if let Some((h, m)) = s.split_once(':') {
         let h: i64 = h.trim().parse().ok()?;
@@ -135,7 +151,11 @@ pub fn close_matches<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) 
         .filter(|(s, _)| *s > 0.7)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, k)| k.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, k)| k.to_string())
+        .collect()
 }
 
 /// Hours per week for `minutes` minutes, for display: `14`, `10.5`, `12.25`.

@@ -99,14 +99,26 @@ pub fn select(conn: &Connection, where_sql: &str, params: &[&dyn ToSql]) -> Resu
 
 pub fn insert(conn: &Connection, r: &Referral) -> Result<i64> {
     let placeholders: Vec<String> = (1..=FIELDS.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!("INSERT INTO referrals ({}) VALUES ({})", FIELDS.join(", "), placeholders.join(", "));
+    let sql = format!(
+        "INSERT INTO referrals ({}) VALUES ({})",
+        FIELDS.join(", "),
+        placeholders.join(", ")
+    );
     conn.prepare_cached(&sql)?.execute(values(r).as_slice())?;
     Ok(conn.last_insert_rowid())
 }
 
 pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
-    let sets: Vec<String> = FIELDS.iter().enumerate().map(|(i, f)| format!("{f} = ?{}", i + 1)).collect();
-    let sql = format!("UPDATE referrals SET {} WHERE id = ?{}", sets.join(", "), FIELDS.len() + 1);
+    let sets: Vec<String> = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{f} = ?{}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE referrals SET {} WHERE id = ?{}",
+        sets.join(", "),
+        FIELDS.len() + 1
+    );
     let mut vals = values(r);
     vals.push(&r.id);
     conn.prepare_cached(&sql)?.execute(vals.as_slice())?;
@@ -116,7 +128,10 @@ pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
 /// The fields that differ, as (before, after) JSON objects; None when nothing changed.
 /// `updated_at` alone is not a change.
 pub fn diff(before: &Referral, after: &Referral) -> Option<(Value, Value)> {
-    let (Value::Object(b), Value::Object(a)) = (serde_json::to_value(before).ok()?, serde_json::to_value(after).ok()?) else {
+    let (Value::Object(b), Value::Object(a)) = (
+        serde_json::to_value(before).ok()?,
+        serde_json::to_value(after).ok()?,
+    ) else {
         return None;
     };
     let mut bo = Map::new();
@@ -142,6 +157,10 @@ impl Referral {
             .collect()
     }
     pub fn missing_items(&self) -> Vec<String> {
-        self.missing.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
+        self.missing
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 }

@@ -10,11 +10,18 @@ use serde_json::json;
 
 /// Record capacity a provider reports as coming free in an MSOA or a cluster.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp capacity add --provider \"Alpha Care\" --msoa E02005010 --hours 12 --from 2026-11-30")]
+#[command(
+    after_help = "Example:\n  hcp capacity add --provider \"Alpha Care\" --msoa E02005010 --hours 12 --from 2026-11-30"
+)]
 pub struct Args {
     #[arg(long, value_name = "P")]
     pub provider: String,
-    #[arg(long, value_name = "M", required_unless_present = "cluster", conflicts_with = "cluster")]
+    #[arg(
+        long,
+        value_name = "M",
+        required_unless_present = "cluster",
+        conflicts_with = "cluster"
+    )]
     pub msoa: Option<String>,
     #[arg(long, value_name = "C")]
     pub cluster: Option<String>,
@@ -31,7 +38,10 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let minutes = parse_hours_to_minutes(&args.hours)
         .filter(|m| *m > 0)
-        .ok_or_else(|| UserError::usage(format!("--hours '{}' is not a number of hours", args.hours)).hint("write hours as 12.5 or 12:30"))?;
+        .ok_or_else(|| {
+            UserError::usage(format!("--hours '{}' is not a number of hours", args.hours))
+                .hint("write hours as 12.5 or 12:30")
+        })?;
     let from = match &args.from {
         Some(d) => parse_date_arg("--from", d)?,
         None => ctx.today(),
@@ -71,9 +81,14 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         Ok(id)
     })?;
     if json {
-        output::json(&json!({ "id": id, "provider": args.provider, "hours": minutes as f64 / 60.0, "from": from.to_string() }));
+        output::json(
+            &json!({ "id": id, "provider": args.provider, "hours": minutes as f64 / 60.0, "from": from.to_string() }),
+        );
     } else {
-        println!("Capacity {id} recorded: {} h/week from {from}.", crate::domain::text::show_hours(minutes));
+        println!(
+            "Capacity {id} recorded: {} h/week from {from}.",
+            crate::domain::text::show_hours(minutes)
+        );
     }
     Ok(Exit::Done)
 }

@@ -8,7 +8,9 @@ use serde_json::json;
 
 /// Set the ranked clustered providers of a cluster (the allocation tool, Appendix 4), best first.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp cluster rank Canterbury --providers \"Alpha Care,Beta Care,Gamma Care\"")]
+#[command(
+    after_help = "Example:\n  hcp cluster rank Canterbury --providers \"Alpha Care,Beta Care,Gamma Care\""
+)]
 pub struct Args {
     /// The cluster's name.
     pub name: String,
@@ -22,25 +24,38 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let store = ctx.store()?;
     let (cluster, names) = store.write(|tx| {
         let c = reference::find_cluster(tx, &args.name)?;
-        let names = super::set_ranking(tx, "cluster_providers", "cluster_id", c.id, &args.providers)?;
-        events::append(tx, Event {
-            at: &now_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "cluster ranked",
-            entity: "cluster",
-            entity_id: Some(c.id),
-            referral_id: None,
-            details: json!({ "cluster": c.name, "providers": names }),
-            before: None,
-            after: None,
-        })?;
+        let names =
+            super::set_ranking(tx, "cluster_providers", "cluster_id", c.id, &args.providers)?;
+        events::append(
+            tx,
+            Event {
+                at: &now_s,
+                recorded_at: &now_s,
+                user: &user,
+                event: "cluster ranked",
+                entity: "cluster",
+                entity_id: Some(c.id),
+                referral_id: None,
+                details: json!({ "cluster": c.name, "providers": names }),
+                before: None,
+                after: None,
+            },
+        )?;
         Ok((c, names))
     })?;
     if json {
         output::json(&json!({ "cluster": cluster.name, "providers": names }));
     } else {
-        println!("Cluster {}: {}", cluster.name, names.iter().enumerate().map(|(i, n)| format!("{}. {n}", i + 1)).collect::<Vec<_>>().join("  "));
+        println!(
+            "Cluster {}: {}",
+            cluster.name,
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{}. {n}", i + 1))
+                .collect::<Vec<_>>()
+                .join("  ")
+        );
     }
     Ok(Exit::Done)
 }

@@ -15,20 +15,25 @@ pub fn run(ctx: &mut Ctx, area: Option<&str>) -> Outcome {
         .filter(|v| v.working_days_waiting.is_some_and(|d| d >= red_days))
         .collect();
     if ctx.json {
-        output::json(&list.iter().map(|v| {
-            json!({
-                "id": v.r.id,
-                "client_id": v.r.client_id,
-                "name": v.r.name,
-                "area": v.area,
-                "cluster": v.cluster,
-                "working_days_waiting": v.working_days_waiting,
-                "rag": v.rag.map(|r| r.as_str()),
-                "package": v.package_line(),
-                "start": v.r.start_date,
-                "offers": v.offers.iter().map(|o| offer_json(o, now)).collect::<Vec<_>>(),
-            })
-        }).collect::<Vec<_>>());
+        output::json(
+            &list
+                .iter()
+                .map(|v| {
+                    json!({
+                        "id": v.r.id,
+                        "client_id": v.r.client_id,
+                        "name": v.r.name,
+                        "area": v.area,
+                        "cluster": v.cluster,
+                        "working_days_waiting": v.working_days_waiting,
+                        "rag": v.rag.map(|r| r.as_str()),
+                        "package": v.package_line(),
+                        "start": v.r.start_date,
+                        "offers": v.offers.iter().map(|o| offer_json(o, now)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect::<Vec<_>>(),
+        );
         return Ok(Exit::Done);
     }
     if list.is_empty() {
@@ -58,7 +63,10 @@ pub fn run(ctx: &mut Ctx, area: Option<&str>) -> Outcome {
                 o.provider,
                 o.tier.replace('_', " "),
                 j["response"].as_str().unwrap_or("awaiting"),
-                o.reason.as_ref().map(|r| format!(" — {r}")).unwrap_or_default()
+                o.reason
+                    .as_ref()
+                    .map(|r| format!(" — {r}"))
+                    .unwrap_or_default()
             );
         }
     }

@@ -2,7 +2,7 @@
 
 use super::{escalation_json, print_grouped, Args};
 use crate::cli::ctx::Ctx;
-use crate::cli::view::{list_facts, date};
+use crate::cli::view::{date, list_facts};
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::allocation::candidates;
 use crate::domain::dates::{london_date, store_instant};
@@ -16,7 +16,15 @@ use chrono::Datelike;
 use serde_json::json;
 use std::collections::HashMap;
 
-const OPEN: &[&str] = &["waiting", "offered", "considering", "tentative", "accepted", "confirmed", "active"];
+const OPEN: &[&str] = &[
+    "waiting",
+    "offered",
+    "considering",
+    "tentative",
+    "accepted",
+    "confirmed",
+    "active",
+];
 
 pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let rules = ctx.rules()?;
@@ -24,7 +32,11 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let today = london_date(now);
     let (now_s, user, json) = (store_instant(now), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
-    let area_filter = args.area.as_deref().map(|a| reference::find_area(&store.conn, a)).transpose()?;
+    let area_filter = args
+        .area
+        .as_deref()
+        .map(|a| reference::find_area(&store.conn, a))
+        .transpose()?;
     let raised = store.write(|tx| {
         let placeholders = (1..=OPEN.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
         let params: Vec<&dyn rusqlite::ToSql> = OPEN.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
@@ -56,11 +68,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
             // Permission for non-contracted providers is asked once the PO has worked down the ladder.
             let needs = match (state.on_list(), r.cluster_id, area_id, os.is_empty()) {
                 (true, Some(c), Some(a), false) => {
-                    if !ladders.contains_key(&c) {
-                        ladders.insert(c, providers::ladder(tx, c, a)?);
-                    }
+                    let ladder = match ladders.entry(c) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => e.insert(providers::ladder(tx, c, a)?),
+                    };
                     let decisions = escalations::decisions_for(tx, r.id)?;
-                    candidates(&ladders[&c], &os, &decisions, now).needs
+                    candidates(ladder, &os, &decisions, now).needs
                 }
                 _ => None,
             };
@@ -138,7 +151,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
         }
         Ok(raised)
     })?;
-    let new: Vec<_> = raised.iter().filter_map(|id| escalations::get(&store.conn, *id).ok().flatten()).collect();
+    let new: Vec<_> = raised
+        .iter()
+        .filter_map(|id| escalations::get(&store.conn, *id).ok().flatten())
+        .collect();
     let open = escalations::list(&store.conn, true, None)?;
     if json {
         output::json(&json!({
@@ -148,14 +164,27 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
         return Ok(Exit::Done);
     }
     if new.is_empty() {
-        println!("No new escalations as of {}.", crate::domain::dates::show_instant(now));
+        println!(
+            "No new escalations as of {}.",
+            crate::domain::dates::show_instant(now)
+        );
     } else {
-        println!("{} new escalation{}:", new.len(), if new.len() == 1 { "" } else { "s" });
+        println!(
+            "{} new escalation{}:",
+            new.len(),
+            if new.len() == 1 { "" } else { "s" }
+        );
         print_grouped(&new);
     }
-    let older: Vec<_> = open.into_iter().filter(|e| !raised.contains(&e.id)).collect();
+    let older: Vec<_> = open
+        .into_iter()
+        .filter(|e| !raised.contains(&e.id))
+        .collect();
     if !older.is_empty() {
-        println!("\nStill open from before: {} (`hcp escalate list --open`).", older.len());
+        println!(
+            "\nStill open from before: {} (`hcp escalate list --open`).",
+            older.len()
+        );
     }
     Ok(Exit::Done)
 }

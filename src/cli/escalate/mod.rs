@@ -16,12 +16,15 @@ use serde_json::{json, Value};
 /// Escalations: with no arguments, evaluate every open referral as of now and record each new
 /// escalation once (re-running creates no duplicates), grouped by who must act.
 #[derive(Debug, clap::Args)]
-#[command(args_conflicts_with_subcommands = true, after_help = "Example:
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "Example:
   hcp escalate                         evaluate every open referral now
   hcp escalate --amt                   clients waiting 10+ working days, in detail, for the AMT
   hcp escalate 12 --to asm --reason \"family complaint\"
   hcp escalate list --open
-  hcp escalate resolve 7 --decision approve-non-contracted --note \"AD agreed by phone\"")]
+  hcp escalate resolve 7 --decision approve-non-contracted --note \"AD agreed by phone\""
+)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Sub>,
@@ -96,13 +99,19 @@ pub fn print_grouped(list: &[Escalation]) {
             continue;
         }
         println!("\n{} ({}):", who.label(), mine.len());
-        let mut t = super::output::table(&["esc", "referral", "rule", "raised", "note", "decision"]);
+        let mut t =
+            super::output::table(&["esc", "referral", "rule", "raised", "note", "decision"]);
         for e in mine {
             t.add_row(vec![
                 e.id.to_string(),
-                e.referral.map(|r| r.to_string()).or_else(|| e.area.clone()).unwrap_or_default(),
+                e.referral
+                    .map(|r| r.to_string())
+                    .or_else(|| e.area.clone())
+                    .unwrap_or_default(),
                 e.rule.clone(),
-                load_instant(&e.raised_at).map(crate::domain::dates::show_instant).unwrap_or_default(),
+                load_instant(&e.raised_at)
+                    .map(crate::domain::dates::show_instant)
+                    .unwrap_or_default(),
                 e.note.clone().unwrap_or_default(),
                 e.decision.clone().unwrap_or_else(|| "open".into()),
             ]);

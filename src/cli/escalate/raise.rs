@@ -14,12 +14,27 @@ use serde_json::json;
 
 pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
     let to = match &args.to {
-        Some(t) => Recipient::parse(t).ok_or_else(|| UserError::usage(format!("--to '{t}' is not someone hcp escalates to")).hint(format!("use one of: {}", Recipient::names())))?,
-        None => return Err(UserError::usage("raising an escalation by hand needs --to asm|tm|ad").into()),
+        Some(t) => Recipient::parse(t).ok_or_else(|| {
+            UserError::usage(format!("--to '{t}' is not someone hcp escalates to"))
+                .hint(format!("use one of: {}", Recipient::names()))
+        })?,
+        None => {
+            return Err(
+                UserError::usage("raising an escalation by hand needs --to asm|tm|ad").into(),
+            )
+        }
     };
-    let reason = args.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| UserError::usage("raising an escalation by hand needs --reason"))?;
+    let reason = args
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| UserError::usage("raising an escalation by hand needs --reason"))?;
     let rule = match &args.rule {
-        Some(r) => Rule::parse(r).ok_or_else(|| UserError::usage(format!("--rule '{r}' is not a rule")).hint(format!("use one of: {}", Rule::names())))?,
+        Some(r) => Rule::parse(r).ok_or_else(|| {
+            UserError::usage(format!("--rule '{r}' is not a rule"))
+                .hint(format!("use one of: {}", Rule::names()))
+        })?,
         None => Rule::Manual,
     };
     let at = ctx.at(args.at.as_deref())?;
@@ -57,11 +72,15 @@ pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
         })?;
         Ok(eid)
     })?;
-    let e = escalations::get(&store.conn, eid)?.ok_or_else(|| UserError::new("escalation vanished"))?;
+    let e =
+        escalations::get(&store.conn, eid)?.ok_or_else(|| UserError::new("escalation vanished"))?;
     if json {
         output::json(&escalation_json(&e));
     } else {
-        println!("Escalation {eid} raised to the {} about referral {id}: {reason}", to.label());
+        println!(
+            "Escalation {eid} raised to the {} about referral {id}: {reason}",
+            to.label()
+        );
         println!("Record the decision with: hcp escalate resolve {eid} --decision …");
     }
     Ok(Exit::Done)

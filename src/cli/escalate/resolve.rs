@@ -27,7 +27,9 @@ words!(
 /// Record the decision on an escalation. approve-non-contracted, approach-next,
 /// allow-sanctioned and accept-future-start change what `hcp offer` does next.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp escalate resolve 7 --decision approach-next --note \"tell Alpha we are approaching Beta\"")]
+#[command(
+    after_help = "Example:\n  hcp escalate resolve 7 --decision approach-next --note \"tell Alpha we are approaching Beta\""
+)]
 pub struct Args {
     /// The escalation id (`hcp escalate list`).
     pub esc_id: i64,
@@ -42,8 +44,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let decision = Decision::parse(&args.decision)
-        .ok_or_else(|| UserError::usage(format!("--decision '{}' is not a decision", args.decision)).hint(format!("use one of: {}", Decision::names())))?;
+    let decision = Decision::parse(&args.decision).ok_or_else(|| {
+        UserError::usage(format!("--decision '{}' is not a decision", args.decision))
+            .hint(format!("use one of: {}", Decision::names()))
+    })?;
     let at = ctx.at(args.at.as_deref())?;
     let (at_s, now_s, user, json) = (store_instant(at), ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
@@ -91,7 +95,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         })?;
         Ok(())
     })?;
-    let e = escalations::get(&store.conn, args.esc_id)?.ok_or_else(|| UserError::new("escalation vanished"))?;
+    let e = escalations::get(&store.conn, args.esc_id)?
+        .ok_or_else(|| UserError::new("escalation vanished"))?;
     if json {
         output::json(&escalation_json(&e));
     } else {

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 /// Set the ranked clustered providers of every cluster named in the file.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp import cluster-providers ranks.csv    (header: cluster,rank,provider)")]
+#[command(
+    after_help = "Example:\n  hcp import cluster-providers ranks.csv    (header: cluster,rank,provider)"
+)]
 pub struct Args {
     pub file: std::path::PathBuf,
     /// Import nothing if any row is bad.
@@ -22,43 +24,80 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let text = read_text(&args.file, None)?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
     let col = |n: &str| headers.iter().position(|h| h == n);
     let (Some(ci), Some(ri), Some(pi)) = (col("cluster"), col("rank"), col("provider")) else {
-        return Err(UserError::new(format!("{} needs the columns cluster,rank,provider (found: {})", args.file.display(), headers.join(","))).into());
+        return Err(UserError::new(format!(
+            "{} needs the columns cluster,rank,provider (found: {})",
+            args.file.display(),
+            headers.join(",")
+        ))
+        .into());
     };
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
-    let tx = store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = store
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut errors = Vec::new();
     let mut ranks: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
     for (i, rec) in rdr.records().enumerate() {
         let row = i + 2;
         let Ok(rec) = rec else {
-            errors.push(RowError { row, column: "-".into(), value: String::new(), message: "cannot read the row".into() });
+            errors.push(RowError {
+                row,
+                column: "-".into(),
+                value: String::new(),
+                message: "cannot read the row".into(),
+            });
             continue;
         };
         let get = |k: usize| rec.get(k).unwrap_or("").to_string();
         let cluster = match reference::find_cluster(&tx, &get(ci)) {
             Ok(c) => c,
             Err(_) => {
-                errors.push(RowError { row, column: "cluster".into(), value: get(ci), message: "not a known cluster".into() });
+                errors.push(RowError {
+                    row,
+                    column: "cluster".into(),
+                    value: get(ci),
+                    message: "not a known cluster".into(),
+                });
                 continue;
             }
         };
         let Ok(rank) = get(ri).parse::<i64>() else {
-            errors.push(RowError { row, column: "rank".into(), value: get(ri), message: "not a whole number".into() });
+            errors.push(RowError {
+                row,
+                column: "rank".into(),
+                value: get(ri),
+                message: "not a whole number".into(),
+            });
             continue;
         };
         let provider = match reference::find_provider(&tx, &get(pi)) {
             Ok(p) => p,
             Err(_) => {
-                errors.push(RowError { row, column: "provider".into(), value: get(pi), message: "not a known provider (add it with hcp provider add)".into() });
+                errors.push(RowError {
+                    row,
+                    column: "provider".into(),
+                    value: get(pi),
+                    message: "not a known provider (add it with hcp provider add)".into(),
+                });
                 continue;
             }
         };
-        ranks.entry(cluster.id).or_default().push((rank, provider.id));
+        ranks
+            .entry(cluster.id)
+            .or_default()
+            .push((rank, provider.id));
     }
     if args.strict && !errors.is_empty() {
         return Err(strict_error(&errors));
@@ -66,7 +105,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let mut done = 0;
     for (cluster_id, mut list) in ranks {
         list.sort();
-        tx.execute("DELETE FROM cluster_providers WHERE cluster_id = ?1", [cluster_id])?;
+        tx.execute(
+            "DELETE FROM cluster_providers WHERE cluster_id = ?1",
+            [cluster_id],
+        )?;
         for (i, (_, pid)) in list.iter().enumerate() {
             tx.execute(
                 "INSERT OR IGNORE INTO cluster_providers (cluster_id, rank, provider_id) VALUES (?1, ?2, ?3)",
@@ -75,10 +117,21 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             done += 1;
         }
     }
-    events::append(&tx, Event {
-        at: &now_s, recorded_at: &now_s, user: &user, event: "cluster providers imported", entity: "cluster", entity_id: None, referral_id: None,
-        details: json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }), before: None, after: None,
-    })?;
+    events::append(
+        &tx,
+        Event {
+            at: &now_s,
+            recorded_at: &now_s,
+            user: &user,
+            event: "cluster providers imported",
+            entity: "cluster",
+            entity_id: None,
+            referral_id: None,
+            details: json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }),
+            before: None,
+            after: None,
+        },
+    )?;
     tx.commit()?;
     report(json, done, &errors, "cluster ranks set")
 }

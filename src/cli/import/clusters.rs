@@ -11,7 +11,9 @@ use serde_json::json;
 /// Replace the default district clusters with the real cluster file (the allocation tool):
 /// each row puts one MSOA in a cluster of an area. Clusters are created as needed.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp import clusters clusters.csv    (header: cluster,area,msoa_code)")]
+#[command(
+    after_help = "Example:\n  hcp import clusters clusters.csv    (header: cluster,area,msoa_code)"
+)]
 pub struct Args {
     pub file: std::path::PathBuf,
     /// Import nothing if any row is bad.
@@ -21,11 +23,23 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let text = read_text(&args.file, None)?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
     let col = |n: &str| headers.iter().position(|h| h == n);
     let (Some(ci), Some(ai), Some(mi)) = (col("cluster"), col("area"), col("msoa_code")) else {
-        return Err(UserError::new(format!("{} needs the columns cluster,area,msoa_code (found: {})", args.file.display(), headers.join(","))).into());
+        return Err(UserError::new(format!(
+            "{} needs the columns cluster,area,msoa_code (found: {})",
+            args.file.display(),
+            headers.join(",")
+        ))
+        .into());
     };
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
@@ -85,7 +99,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
 }
 
 pub fn strict_error(errors: &[RowError]) -> anyhow::Error {
-    let mut e = UserError::new(format!("{} bad row{}; --strict imports nothing", errors.len(), if errors.len() == 1 { "" } else { "s" }));
+    let mut e = UserError::new(format!(
+        "{} bad row{}; --strict imports nothing",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    ));
     for r in errors.iter().take(20) {
         e = e.hint(r.to_string());
     }
@@ -101,5 +119,9 @@ pub fn report(json: bool, done: usize, errors: &[RowError], what: &str) -> Outco
             eprintln!("{e}");
         }
     }
-    Ok(if errors.is_empty() { Exit::Done } else { Exit::Incomplete })
+    Ok(if errors.is_empty() {
+        Exit::Done
+    } else {
+        Exit::Incomplete
+    })
 }

@@ -36,22 +36,33 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.message, self.value)
+        write!(
+            f,
+            "row {}, column {}: {} ({})",
+            self.row, self.column, self.message, self.value
+        )
     }
 }
 
 /// Read a whole CSV file as text, refusing what is not CSV at all with one clear error.
 pub fn read_text(path: &std::path::Path, encoding: Option<&str>) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).map_err(|e| {
-        UserError::new(format!("cannot read {}: {e}", path.display())).hint("check the file name and that you can read it")
+        UserError::new(format!("cannot read {}: {e}", path.display()))
+            .hint("check the file name and that you can read it")
     })?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(UserError::new(format!("{} is empty", path.display())).hint("export the spreadsheet as CSV with its header row").into());
-    }
-    if bytes.iter().take(8192).any(|b| *b == 0) {
-        return Err(UserError::new(format!("{} is not a CSV file (it contains binary data)", path.display()))
-            .hint("in Excel use File > Save As > CSV UTF-8 (or CSV), then import that file")
+        return Err(UserError::new(format!("{} is empty", path.display()))
+            .hint("export the spreadsheet as CSV with its header row")
             .into());
     }
-    crate::io::packages::decode(&bytes, encoding).map_err(|e| UserError::new(format!("{}: {e}", path.display())).into())
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        return Err(UserError::new(format!(
+            "{} is not a CSV file (it contains binary data)",
+            path.display()
+        ))
+        .hint("in Excel use File > Save As > CSV UTF-8 (or CSV), then import that file")
+        .into());
+    }
+    crate::io::packages::decode(&bytes, encoding)
+        .map_err(|e| UserError::new(format!("{}: {e}", path.display())).into())
 }

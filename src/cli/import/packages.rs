@@ -19,7 +19,10 @@ use crate::domain::model::{Funding, Item, ProviderType, Response, State, Team, T
 use crate::domain::responses::response_deadline;
 use crate::domain::text::{fold, normalise_postcode};
 use crate::error::UserError;
-use crate::io::packages::{self as sheet, match_header, normalise_header, read_bool, read_count, read_date, read_hours, read_instant, read_minutes, read_money, read_status};
+use crate::io::packages::{
+    self as sheet, match_header, normalise_header, read_bool, read_count, read_date, read_hours,
+    read_instant, read_minutes, read_money, read_status,
+};
 use crate::store::events::{self, Event};
 use crate::store::offers::{self, NewOffer};
 use crate::store::referrals::{self, Referral};
@@ -74,17 +77,40 @@ pub struct Summary {
 }
 
 fn load_map(path: &std::path::Path) -> Result<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| UserError::new(format!("cannot read the mapping file {}: {e}", path.display())))?;
-    let doc: toml::Table = text.parse().map_err(|e| {
-        UserError::new(format!("{} is not a valid mapping file: {e}", path.display())).hint("write it as [columns] then \"Their Column\" = \"Client ID\" lines")
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        UserError::new(format!(
+            "cannot read the mapping file {}: {e}",
+            path.display()
+        ))
     })?;
-    let table = doc.get("columns").and_then(|v| v.as_table()).cloned().unwrap_or(doc);
+    let doc: toml::Table = text.parse().map_err(|e| {
+        UserError::new(format!(
+            "{} is not a valid mapping file: {e}",
+            path.display()
+        ))
+        .hint("write it as [columns] then \"Their Column\" = \"Client ID\" lines")
+    })?;
+    let table = doc
+        .get("columns")
+        .and_then(|v| v.as_table())
+        .cloned()
+        .unwrap_or(doc);
     let mut map = HashMap::new();
     for (k, v) in table {
-        let target = v.as_str().ok_or_else(|| UserError::new(format!("{}: the value for '{k}' must be a column name in quotes", path.display())))?;
+        let target = v.as_str().ok_or_else(|| {
+            UserError::new(format!(
+                "{}: the value for '{k}' must be a column name in quotes",
+                path.display()
+            ))
+        })?;
         if match_header(target, &HashMap::new()).is_none() {
             let names: Vec<&str> = sheet::COLUMNS.iter().map(|c| c.0).collect();
-            return Err(UserError::new(format!("{}: '{target}' (for '{k}') is not one of hcp's columns", path.display())).hint(format!("columns: {}", names.join(", "))).into());
+            return Err(UserError::new(format!(
+                "{}: '{target}' (for '{k}') is not one of hcp's columns",
+                path.display()
+            ))
+            .hint(format!("columns: {}", names.join(", ")))
+            .into());
         }
         map.insert(normalise_header(&k), target.to_string());
     }
@@ -103,9 +129,23 @@ impl Lookups {
     fn load(conn: &Connection) -> Result<Lookups> {
         let mut providers = HashMap::new();
         let mut s = conn.prepare("SELECT id, name, type, exceptions_list FROM providers")?;
-        for r in s.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?)))? {
+        for r in s.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })? {
             let (id, name, kind, exc) = r?;
-            providers.insert(fold(&name), (id, ProviderType::parse(&kind).unwrap_or(ProviderType::Contracted), exc));
+            providers.insert(
+                fold(&name),
+                (
+                    id,
+                    ProviderType::parse(&kind).unwrap_or(ProviderType::Contracted),
+                    exc,
+                ),
+            );
         }
         let mut clusters = HashMap::new();
         let mut s = conn.prepare("SELECT id, name FROM clusters")?;
@@ -118,7 +158,12 @@ impl Lookups {
         for r in s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
             clustered.insert(r?);
         }
-        Ok(Lookups { providers, clusters, clustered, postcodes: HashMap::new() })
+        Ok(Lookups {
+            providers,
+            clusters,
+            clustered,
+            postcodes: HashMap::new(),
+        })
     }
 
     fn place(&mut self, conn: &Connection, postcode: &str) -> Result<Option<(String, i64)>> {
@@ -151,14 +196,25 @@ struct Cells<'a> {
 
 impl Cells<'_> {
     fn raw(&self, col: &str) -> Option<&str> {
-        self.cols.get(col).map(|(i, _)| self.rec.get(*i).unwrap_or("").trim())
+        self.cols
+            .get(col)
+            .map(|(i, _)| self.rec.get(*i).unwrap_or("").trim())
     }
     fn text(&self, col: &str) -> Option<String> {
         self.raw(col).filter(|s| !s.is_empty()).map(str::to_string)
     }
     fn err(&mut self, col: &str, value: &str, message: impl Into<String>) {
-        let column = self.cols.get(col).map(|c| c.1.clone()).unwrap_or_else(|| col.to_string());
-        self.errors.push(RowError { row: self.row, column, value: value.to_string(), message: message.into() });
+        let column = self
+            .cols
+            .get(col)
+            .map(|c| c.1.clone())
+            .unwrap_or_else(|| col.to_string());
+        self.errors.push(RowError {
+            row: self.row,
+            column,
+            value: value.to_string(),
+            message: message.into(),
+        });
     }
     fn required(&mut self, col: &str) -> Option<String> {
         let v = self.text(col);
@@ -181,8 +237,19 @@ impl Cells<'_> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[(usize, String)], now_s: &str, doc_cols: bool) -> Result<Option<RowReferral>> {
-    let mut r = Referral { created_at: now_s.to_string(), updated_at: now_s.to_string(), ..Default::default() };
+fn read_row(
+    conn: &Connection,
+    lk: &mut Lookups,
+    cells: &mut Cells,
+    unmapped: &[(usize, String)],
+    now_s: &str,
+    doc_cols: bool,
+) -> Result<Option<RowReferral>> {
+    let mut r = Referral {
+        created_at: now_s.to_string(),
+        updated_at: now_s.to_string(),
+        ..Default::default()
+    };
     let client = cells.required("Client ID");
     let name = cells.required("Client Name");
     let team = match cells.text("Team") {
@@ -193,14 +260,22 @@ fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[
         }
     };
     let received = match cells.text("Received") {
-        Some(_) => cells.read("Received", read_instant, "a date (23/11/2026, 2026-11-23 or 23/11/2026 14:05)"),
+        Some(_) => cells.read(
+            "Received",
+            read_instant,
+            "a date (23/11/2026, 2026-11-23 or 23/11/2026 14:05)",
+        ),
         None => {
             cells.required("Received");
             None
         }
     };
     let start = match cells.text("Requested Start") {
-        Some(_) => cells.read("Requested Start", read_date, "a date (23/11/2026 or 2026-11-23)"),
+        Some(_) => cells.read(
+            "Requested Start",
+            read_date,
+            "a date (23/11/2026 or 2026-11-23)",
+        ),
         None => {
             cells.required("Requested Start");
             None
@@ -214,7 +289,11 @@ fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[
         }
     };
     let minutes = match cells.text("Minutes Per Call") {
-        Some(_) => cells.read("Minutes Per Call", read_minutes, "minutes (30, 30 mins or 0:30)"),
+        Some(_) => cells.read(
+            "Minutes Per Call",
+            read_minutes,
+            "minutes (30, 30 mins or 0:30)",
+        ),
         None => {
             cells.required("Minutes Per Call");
             None
@@ -229,13 +308,26 @@ fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[
     r.recent_keah = cells.flag("Recent KEaH");
     r.bypass_keah = cells.flag("Bypass KEaH");
     r.dementia = cells.flag("Dementia");
-    r.funding = cells.read("Funding", Funding::parse, "a funding type (KCC, Self Funder, CHC, Other LA)").map(|f| f.as_str().to_string());
+    r.funding = cells
+        .read(
+            "Funding",
+            Funding::parse,
+            "a funding type (KCC, Self Funder, CHC, Other LA)",
+        )
+        .map(|f| f.as_str().to_string());
     let status = match cells.raw("Status") {
         Some(s) => match read_status(s) {
             Some(st) => st,
             None => {
                 let v = s.to_string();
-                cells.err("Status", &v, format!("not a status hcp knows; use one of: {}", sheet::STATUS_FORMS));
+                cells.err(
+                    "Status",
+                    &v,
+                    format!(
+                        "not a status hcp knows; use one of: {}",
+                        sheet::STATUS_FORMS
+                    ),
+                );
                 State::Waiting
             }
         },
@@ -245,7 +337,11 @@ fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[
         Some(p) => match lk.providers.get(&fold(&p)) {
             Some(x) => Some(*x),
             None => {
-                cells.err("Provider", &p, "not a known provider; add it first with `hcp provider add`");
+                cells.err(
+                    "Provider",
+                    &p,
+                    "not a known provider; add it first with `hcp provider add`",
+                );
                 None
             }
         },
@@ -259,14 +355,26 @@ fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[
     r.risk = cells.text("Risk");
     r.time_critical = cells.text("Time Critical");
     // Documents: complete unless the file says otherwise (SPEC §12).
-    let mut docs: BTreeSet<Item> = if cells.cols.contains_key("Documents") { BTreeSet::new() } else { Item::DOCUMENTS.iter().copied().collect() };
+    let mut docs: BTreeSet<Item> = if cells.cols.contains_key("Documents") {
+        BTreeSet::new()
+    } else {
+        Item::DOCUMENTS.iter().copied().collect()
+    };
     if let Some(list) = cells.text("Documents") {
-        for d in list.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+        for d in list
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             match Item::parse(d).filter(|i| i.is_document()) {
                 Some(i) => {
                     docs.insert(i);
                 }
-                None => cells.err("Documents", d, format!("not a document; use: {}", Item::document_names())),
+                None => cells.err(
+                    "Documents",
+                    d,
+                    format!("not a document; use: {}", Item::document_names()),
+                ),
             }
         }
     }
@@ -290,7 +398,11 @@ fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[
             }
         }
     }
-    r.docs = docs.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+    r.docs = docs
+        .iter()
+        .map(|i| i.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
     r.authorised_weekly_pence = cells.read("Authorised Weekly", read_money, "an amount");
     // Unmapped columns are kept in the notes, never dropped.
     let mut notes = cells.text("Notes").unwrap_or_default();
@@ -317,12 +429,34 @@ fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[
     if !cells.errors.is_empty() {
         return Ok(None);
     }
-    let (Some(client), Some(name), Some(team), Some(received), Some(start), Some(calls), Some(minutes)) = (client, name, team, received, start, calls, minutes) else {
+    let (
+        Some(client),
+        Some(name),
+        Some(team),
+        Some(received),
+        Some(start),
+        Some(calls),
+        Some(minutes),
+    ) = (client, name, team, received, start, calls, minutes)
+    else {
         return Ok(None);
     };
-    if matches!(status, State::Accepted | State::Confirmed | State::Active | State::Tentative | State::Offered | State::Considering) && provider.is_none() {
+    if matches!(
+        status,
+        State::Accepted
+            | State::Confirmed
+            | State::Active
+            | State::Tentative
+            | State::Offered
+            | State::Considering
+    ) && provider.is_none()
+    {
         let v = cells.raw("Status").unwrap_or("").to_string();
-        cells.err("Provider", &v, format!("status '{v}' needs the provider's name"));
+        cells.err(
+            "Provider",
+            &v,
+            format!("status '{v}' needs the provider's name"),
+        );
         return Ok(None);
     }
     r.client_id = client;
@@ -348,13 +482,21 @@ fn read_row(conn: &Connection, lk: &mut Lookups, cells: &mut Cells, unmapped: &[
         }
     }
     r.confirmed_start = actual_start.map(|d| d.to_string());
-    Ok(Some(RowReferral { r, status, provider, offered_at }))
+    Ok(Some(RowReferral {
+        r,
+        status,
+        provider,
+        offered_at,
+    }))
 }
 
 /// Set state, list date and placement from the row's status; run the completeness check.
 fn settle(row: &mut RowReferral, rules: &Rules) {
     let r = &mut row.r;
-    let listed = matches!(row.status, State::Incomplete | State::Waiting | State::Offered | State::Considering);
+    let listed = matches!(
+        row.status,
+        State::Incomplete | State::Waiting | State::Offered | State::Considering
+    );
     r.state = State::Incomplete.as_str().into();
     r.list_date = None;
     let received = crate::domain::dates::load_instant(&r.received_at).unwrap_or_default();
@@ -369,7 +511,10 @@ fn settle(row: &mut RowReferral, rules: &Rules) {
             r.list_date = None;
         }
     }
-    if matches!(row.status, State::Accepted | State::Confirmed | State::Active) {
+    if matches!(
+        row.status,
+        State::Accepted | State::Confirmed | State::Active
+    ) {
         if let Some((pid, kind, exc)) = row.provider {
             r.provider_id = Some(pid);
             r.placement_type = Some(placement(kind, exc).into());
@@ -387,7 +532,12 @@ fn placement(kind: ProviderType, exceptions_list: bool) -> &'static str {
 }
 
 /// The offer a status implies (offered, considering, tentative, accepted and on).
-fn implied_offer(tx: &Connection, lk: &Lookups, row: &RowReferral, referral_id: i64) -> Result<Option<i64>> {
+fn implied_offer(
+    tx: &Connection,
+    lk: &Lookups,
+    row: &RowReferral,
+    referral_id: i64,
+) -> Result<Option<i64>> {
     let state = State::parse(&row.r.state).unwrap_or(State::Waiting);
     let response = match state {
         State::Offered => None,
@@ -396,26 +546,36 @@ fn implied_offer(tx: &Connection, lk: &Lookups, row: &RowReferral, referral_id: 
         State::Accepted | State::Confirmed | State::Active => Some(Response::Accept),
         _ => return Ok(None),
     };
-    let Some((pid, kind, exc)) = row.provider else { return Ok(None) };
-    let at = row.offered_at.unwrap_or_else(|| crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default());
+    let Some((pid, kind, exc)) = row.provider else {
+        return Ok(None);
+    };
+    let at = row.offered_at.unwrap_or_else(|| {
+        crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default()
+    });
     let tier = match (kind, row.r.cluster_id) {
         (ProviderType::NonContracted, _) => Tier::NonContracted,
         (_, Some(c)) if lk.clustered.contains(&(c, pid)) => Tier::Clustered,
         _ => Tier::OtherContracted,
     };
     let (at_s, deadline_s) = (store_instant(at), store_instant(response_deadline(at)));
-    let id = offers::insert(tx, &NewOffer {
-        referral_id,
-        provider_id: pid,
-        tier: tier.as_str(),
-        placement_type: placement(kind, exc),
-        offered_at: &at_s,
-        deadline: &deadline_s,
-        override_reason: None,
-        offered_by: "import",
-    })?;
+    let id = offers::insert(
+        tx,
+        &NewOffer {
+            referral_id,
+            provider_id: pid,
+            tier: tier.as_str(),
+            placement_type: placement(kind, exc),
+            offered_at: &at_s,
+            deadline: &deadline_s,
+            override_reason: None,
+            offered_by: "import",
+        },
+    )?;
     if let Some(resp) = response {
-        tx.execute("UPDATE offers SET response = ?2, responded_at = ?3 WHERE id = ?1", rusqlite::params![id, resp.as_str(), at_s])?;
+        tx.execute(
+            "UPDATE offers SET response = ?2, responded_at = ?3 WHERE id = ?1",
+            rusqlite::params![id, resp.as_str(), at_s],
+        )?;
     }
     Ok(Some(id))
 }
@@ -427,10 +587,18 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         None => HashMap::new(),
     };
     let delimiter = sheet::detect_delimiter(&text);
-    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| UserError::new(format!("{} is not a CSV file hcp can read: {e}", args.file.display())))?
+        .map_err(|e| {
+            UserError::new(format!(
+                "{} is not a CSV file hcp can read: {e}",
+                args.file.display()
+            ))
+        })?
         .clone();
     let mut cols: HashMap<&'static str, (usize, String)> = HashMap::new();
     let mut unmapped = Vec::new();
@@ -454,32 +622,63 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         .hint("export the Packages sheet as CSV with its header row, or name the columns in a mapping file (--map)")
         .into());
     }
-    let doc_cols = ["Financial Authorisation", "Referral Form", "Charging Letter", "AIS Updated", "BICA", "Final Review", "Risk Assessment", "TM Approval"].iter().any(|c| cols.contains_key(c));
+    let doc_cols = [
+        "Financial Authorisation",
+        "Referral Form",
+        "Charging Letter",
+        "AIS Updated",
+        "BICA",
+        "Final Review",
+        "Risk Assessment",
+        "TM Approval",
+    ]
+    .iter()
+    .any(|c| cols.contains_key(c));
     let records: Vec<csv::StringRecord> = {
         let mut out = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             match rec {
                 Ok(r) => out.push(r),
-                Err(e) => return Err(UserError::new(format!("{}: row {} cannot be read as CSV: {e}", args.file.display(), i + 2)).hint("check the file is a CSV export (quotes balanced)").into()),
+                Err(e) => {
+                    return Err(UserError::new(format!(
+                        "{}: row {} cannot be read as CSV: {e}",
+                        args.file.display(),
+                        i + 2
+                    ))
+                    .hint("check the file is a CSV export (quotes balanced)")
+                    .into())
+                }
             }
         }
         out
     };
     if records.is_empty() {
-        return Err(UserError::new(format!("{} has a header row but no packages", args.file.display())).into());
+        return Err(UserError::new(format!(
+            "{} has a header row but no packages",
+            args.file.display()
+        ))
+        .into());
     }
     let rules = ctx.rules()?;
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let show_progress = ctx.stdout_is_terminal && !json && records.len() > 2000;
     let file_name = args.file.display().to_string();
     let store = ctx.store()?;
-    let tx = store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = store
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut lk = Lookups::load(&tx)?;
     // Existing referrals by client id + received date; and which have offers made in hcp.
     let mut existing: HashMap<(String, NaiveDate), i64> = HashMap::new();
     {
         let mut s = tx.prepare("SELECT id, client_id, received_at FROM referrals")?;
-        for r in s.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
+        for r in s.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
             let (id, c, at) = r?;
             if let Some(t) = crate::domain::dates::load_instant(&at) {
                 existing.insert((c, london_date(t)), id);
@@ -487,16 +686,24 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         }
     }
     let worked: HashSet<i64> = {
-        let mut s = tx.prepare("SELECT DISTINCT referral_id FROM offers WHERE offered_by <> 'import'")?;
+        let mut s =
+            tx.prepare("SELECT DISTINCT referral_id FROM offers WHERE offered_by <> 'import'")?;
         let ids = s.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         ids
     };
     let bar = show_progress.then(|| {
         let b = indicatif::ProgressBar::new(records.len() as u64);
-        b.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
         b
     });
-    let mut sum = Summary { dry_run: args.dry_run, unmapped_columns: unmapped.iter().map(|u| u.1.clone()).collect(), ..Default::default() };
+    let mut sum = Summary {
+        dry_run: args.dry_run,
+        unmapped_columns: unmapped.iter().map(|u| u.1.clone()).collect(),
+        ..Default::default()
+    };
     if cols.contains_key("Review Date") {
         sum.warnings.push("the Review Date column is read and checked but not stored: hcp sets review dates itself when a placement is confirmed".into());
     }
@@ -504,7 +711,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         if let Some(b) = &bar {
             b.inc(1);
         }
-        let mut cells = Cells { row: i + 2, rec, cols: &cols, errors: Vec::new() };
+        let mut cells = Cells {
+            row: i + 2,
+            rec,
+            cols: &cols,
+            errors: Vec::new(),
+        };
         let row = read_row(&tx, &mut lk, &mut cells, &unmapped, &now_s, doc_cols)?;
         let Some(mut row) = row else {
             sum.rejected += 1;
@@ -512,23 +724,29 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             continue;
         };
         settle(&mut row, &rules);
-        let key = (row.r.client_id.clone(), london_date(crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default()));
+        let key = (
+            row.r.client_id.clone(),
+            london_date(crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default()),
+        );
         match existing.get(&key) {
             None => {
                 let id = referrals::insert(&tx, &row.r)?;
                 implied_offer(&tx, &lk, &row, id)?;
-                events::append(&tx, Event {
-                    at: &now_s,
-                    recorded_at: &now_s,
-                    user: &user,
-                    event: "referral imported",
-                    entity: "referral",
-                    entity_id: Some(id),
-                    referral_id: Some(id),
-                    details: json!({ "file": file_name, "row": i + 2, "state": row.r.state }),
-                    before: None,
-                    after: None,
-                })?;
+                events::append(
+                    &tx,
+                    Event {
+                        at: &now_s,
+                        recorded_at: &now_s,
+                        user: &user,
+                        event: "referral imported",
+                        entity: "referral",
+                        entity_id: Some(id),
+                        referral_id: Some(id),
+                        details: json!({ "file": file_name, "row": i + 2, "state": row.r.state }),
+                        before: None,
+                        after: None,
+                    },
+                )?;
                 existing.insert(key, id);
                 sum.new += 1;
                 if row.r.state == "incomplete" {
@@ -536,7 +754,9 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 }
             }
             Some(&id) => {
-                let Some(before) = referrals::get(&tx, id)? else { continue };
+                let Some(before) = referrals::get(&tx, id)? else {
+                    continue;
+                };
                 let mut r = row.r.clone();
                 r.id = id;
                 r.created_at = before.created_at.clone();
@@ -545,9 +765,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 let hcp_worked = worked.contains(&id);
                 if hcp_worked {
                     // hcp's own record of the placement wins over the spreadsheet's status.
-                    for (dst, src) in [(&mut r.state, &before.state)] {
-                        *dst = src.clone();
-                    }
+                    r.state = before.state.clone();
                     r.list_date = before.list_date.clone();
                     r.provider_id = before.provider_id;
                     r.placement_type = before.placement_type.clone();
@@ -579,20 +797,31 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                         r.updated_at = now_s.clone();
                         referrals::update(&tx, &r)?;
                         if !hcp_worked && r.state != before.state {
-                            implied_offer(&tx, &lk, &RowReferral { r: r.clone(), ..row }, id)?;
+                            implied_offer(
+                                &tx,
+                                &lk,
+                                &RowReferral {
+                                    r: r.clone(),
+                                    ..row
+                                },
+                                id,
+                            )?;
                         }
-                        events::append(&tx, Event {
-                            at: &now_s,
-                            recorded_at: &now_s,
-                            user: &user,
-                            event: "referral updated by import",
-                            entity: "referral",
-                            entity_id: Some(id),
-                            referral_id: Some(id),
-                            details: json!({ "file": file_name, "row": i + 2 }),
-                            before: Some(b),
-                            after: Some(a),
-                        })?;
+                        events::append(
+                            &tx,
+                            Event {
+                                at: &now_s,
+                                recorded_at: &now_s,
+                                user: &user,
+                                event: "referral updated by import",
+                                entity: "referral",
+                                entity_id: Some(id),
+                                referral_id: Some(id),
+                                details: json!({ "file": file_name, "row": i + 2 }),
+                                before: Some(b),
+                                after: Some(a),
+                            },
+                        )?;
                         sum.updated += 1;
                         if r.state == "incomplete" {
                             sum.incomplete += 1;
@@ -607,24 +836,32 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
     let strict_fail = args.strict && sum.rejected > 0;
     if !args.dry_run && !strict_fail && (sum.new + sum.updated) > 0 {
-        events::append(&tx, Event {
-            at: &now_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "packages imported",
-            entity: "import",
-            entity_id: None,
-            referral_id: None,
-            details: json!({ "file": file_name, "new": sum.new, "updated": sum.updated, "unchanged": sum.unchanged, "rejected": sum.rejected }),
-            before: None,
-            after: None,
-        })?;
+        events::append(
+            &tx,
+            Event {
+                at: &now_s,
+                recorded_at: &now_s,
+                user: &user,
+                event: "packages imported",
+                entity: "import",
+                entity_id: None,
+                referral_id: None,
+                details: json!({ "file": file_name, "new": sum.new, "updated": sum.updated, "unchanged": sum.unchanged, "rejected": sum.rejected }),
+                before: None,
+                after: None,
+            },
+        )?;
         tx.commit()?;
     } else {
         tx.rollback()?;
     }
     if strict_fail {
-        let mut e = UserError::new(format!("{} bad row{} in {}; --strict imports nothing", sum.rejected, if sum.rejected == 1 { "" } else { "s" }, file_name));
+        let mut e = UserError::new(format!(
+            "{} bad row{} in {}; --strict imports nothing",
+            sum.rejected,
+            if sum.rejected == 1 { "" } else { "s" },
+            file_name
+        ));
         for r in sum.errors.iter().take(20) {
             e = e.hint(r.to_string());
         }
@@ -638,7 +875,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     } else {
         println!(
             "{}{} new ({} incomplete), {} updated, {} unchanged, {} rejected.",
-            if args.dry_run { "Dry run (nothing written): " } else { "" },
+            if args.dry_run {
+                "Dry run (nothing written): "
+            } else {
+                ""
+            },
             sum.new,
             sum.incomplete,
             sum.updated,
@@ -649,11 +890,18 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             eprintln!("{e}");
         }
         if !sum.unmapped_columns.is_empty() {
-            eprintln!("warning: columns kept in the notes (not recognised): {}", sum.unmapped_columns.join(", "));
+            eprintln!(
+                "warning: columns kept in the notes (not recognised): {}",
+                sum.unmapped_columns.join(", ")
+            );
         }
         for w in &sum.warnings {
             eprintln!("warning: {w}");
         }
     }
-    Ok(if sum.rejected > 0 { Exit::Incomplete } else { Exit::Done })
+    Ok(if sum.rejected > 0 {
+        Exit::Incomplete
+    } else {
+        Exit::Done
+    })
 }

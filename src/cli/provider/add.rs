@@ -37,12 +37,18 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let kind = ProviderType::parse(&args.kind).ok_or_else(|| {
-        UserError::usage(format!("--type '{}' is not a provider type", args.kind)).hint(format!("use one of: {}", ProviderType::names()))
+        UserError::usage(format!("--type '{}' is not a provider type", args.kind))
+            .hint(format!("use one of: {}", ProviderType::names()))
     })?;
     let cqc = args
         .cqc_rating
         .as_deref()
-        .map(|c| CqcRating::parse(c).ok_or_else(|| UserError::usage(format!("--cqc-rating '{c}' is not a CQC rating")).hint(format!("use one of: {}", CqcRating::names()))))
+        .map(|c| {
+            CqcRating::parse(c).ok_or_else(|| {
+                UserError::usage(format!("--cqc-rating '{c}' is not a CQC rating"))
+                    .hint(format!("use one of: {}", CqcRating::names()))
+            })
+        })
         .transpose()?;
     let name = args.name.trim().to_string();
     if name.is_empty() {
@@ -53,45 +59,64 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let id = store.write(|tx| {
         if let Ok(existing) = reference::find_provider(tx, &name) {
             if existing.name.eq_ignore_ascii_case(&name) {
-                return Err(UserError::new(format!("a provider named '{}' already exists (id {})", existing.name, existing.id))
-                    .hint("`hcp provider show NAME` shows it")
-                    .into());
+                return Err(UserError::new(format!(
+                    "a provider named '{}' already exists (id {})",
+                    existing.name, existing.id
+                ))
+                .hint("`hcp provider show NAME` shows it")
+                .into());
             }
         }
         let mut area_ids = Vec::new();
         for a in &args.areas {
             area_ids.push(reference::find_area(tx, a)?.id);
         }
-        let id = providers::insert(tx, &providers::NewProvider {
-            name: &name,
-            kind,
-            area_ids: &area_ids,
-            cqc,
-            exceptions_list: args.exceptions_list,
-            email: args.email.as_deref(),
-            senior_email: args.senior_email.as_deref(),
-            created_at: &now_s,
-        })?;
+        let id = providers::insert(
+            tx,
+            &providers::NewProvider {
+                name: &name,
+                kind,
+                area_ids: &area_ids,
+                cqc,
+                exceptions_list: args.exceptions_list,
+                email: args.email.as_deref(),
+                senior_email: args.senior_email.as_deref(),
+                created_at: &now_s,
+            },
+        )?;
         let p = providers::get(tx, id)?;
-        events::append(tx, Event {
-            at: &now_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "provider added",
-            entity: "provider",
-            entity_id: Some(id),
-            referral_id: None,
-            details: serde_json::json!({}),
-            before: None,
-            after: Some(provider_json(&p)),
-        })?;
+        events::append(
+            tx,
+            Event {
+                at: &now_s,
+                recorded_at: &now_s,
+                user: &user,
+                event: "provider added",
+                entity: "provider",
+                entity_id: Some(id),
+                referral_id: None,
+                details: serde_json::json!({}),
+                before: None,
+                after: Some(provider_json(&p)),
+            },
+        )?;
         Ok(id)
     })?;
     let p = providers::get(&store.conn, id)?;
     if json {
         output::json(&provider_json(&p));
     } else {
-        println!("Provider {} added: {} ({}), areas: {}", p.id, p.name, p.kind, if p.areas.is_empty() { "none".into() } else { p.areas.join(", ") });
+        println!(
+            "Provider {} added: {} ({}), areas: {}",
+            p.id,
+            p.name,
+            p.kind,
+            if p.areas.is_empty() {
+                "none".into()
+            } else {
+                p.areas.join(", ")
+            }
+        );
     }
     Ok(Exit::Done)
 }

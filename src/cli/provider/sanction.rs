@@ -8,7 +8,9 @@ use crate::store::{providers, reference};
 
 /// Put a provider under sanction (no new offers without a joint decision) or lift it.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp provider sanction \"Beta Care\" --on --note \"contract breach\"\n  hcp provider sanction \"Beta Care\" --off --note \"improvement plan met\"")]
+#[command(
+    after_help = "Example:\n  hcp provider sanction \"Beta Care\" --on --note \"contract breach\"\n  hcp provider sanction \"Beta Care\" --off --note \"improvement plan met\""
+)]
 pub struct Args {
     /// The provider's name.
     pub name: String,
@@ -32,24 +34,39 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             rusqlite::params![id, args.on, args.note],
         )?;
         let after = providers::get(tx, id)?;
-        events::append(tx, Event {
-            at: &now_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: if args.on { "provider sanctioned" } else { "provider sanction lifted" },
-            entity: "provider",
-            entity_id: Some(id),
-            referral_id: None,
-            details: serde_json::json!({ "note": args.note }),
-            before: Some(serde_json::json!({ "sanctioned": before.sanctioned })),
-            after: Some(serde_json::json!({ "sanctioned": after.sanctioned })),
-        })?;
+        events::append(
+            tx,
+            Event {
+                at: &now_s,
+                recorded_at: &now_s,
+                user: &user,
+                event: if args.on {
+                    "provider sanctioned"
+                } else {
+                    "provider sanction lifted"
+                },
+                entity: "provider",
+                entity_id: Some(id),
+                referral_id: None,
+                details: serde_json::json!({ "note": args.note }),
+                before: Some(serde_json::json!({ "sanctioned": before.sanctioned })),
+                after: Some(serde_json::json!({ "sanctioned": after.sanctioned })),
+            },
+        )?;
         Ok(after)
     })?;
     if json {
         output::json(&provider_json(&p));
     } else {
-        println!("{}: sanction {}", p.name, if p.sanctioned { "on — skipped for new offers unless a joint decision allows" } else { "lifted" });
+        println!(
+            "{}: sanction {}",
+            p.name,
+            if p.sanctioned {
+                "on — skipped for new offers unless a joint decision allows"
+            } else {
+                "lifted"
+            }
+        );
     }
     Ok(Exit::Done)
 }

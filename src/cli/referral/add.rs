@@ -33,12 +33,16 @@ fn require(ctx: &Ctx, value: &mut Option<String>, flag: &str, prompt: &str) -> R
         return Ok(());
     }
     if ctx.can_prompt {
-        let v: String = dialoguer::Input::new().with_prompt(prompt).interact_text()?;
+        let v: String = dialoguer::Input::new()
+            .with_prompt(prompt)
+            .interact_text()?;
         *value = Some(v);
         return Ok(());
     }
     Err(UserError::usage(format!("--{flag} is required"))
-        .hint(format!("give --{flag}; hcp asks for it only when run at a terminal"))
+        .hint(format!(
+            "give --{flag}; hcp asks for it only when run at a terminal"
+        ))
         .into())
 }
 
@@ -47,12 +51,16 @@ fn require_num(ctx: &Ctx, value: &mut Option<i64>, flag: &str, prompt: &str) -> 
         return Ok(());
     }
     if ctx.can_prompt {
-        let v: i64 = dialoguer::Input::new().with_prompt(prompt).interact_text()?;
+        let v: i64 = dialoguer::Input::new()
+            .with_prompt(prompt)
+            .interact_text()?;
         *value = Some(v);
         return Ok(());
     }
     Err(UserError::usage(format!("--{flag} is required"))
-        .hint(format!("give --{flag} as a whole number; hcp asks for it only when run at a terminal"))
+        .hint(format!(
+            "give --{flag} as a whole number; hcp asks for it only when run at a terminal"
+        ))
         .into())
 }
 

@@ -11,7 +11,9 @@ use crate::store::referrals;
 
 /// Cancel a referral that is not yet active. The reason is required and kept.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp referral cancel 12 --reason \"client moved to residential care\"")]
+#[command(
+    after_help = "Example:\n  hcp referral cancel 12 --reason \"client moved to residential care\""
+)]
 pub struct Args {
     /// The referral id.
     pub id: i64,
@@ -25,7 +27,9 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     if args.reason.trim().is_empty() {
-        return Err(UserError::usage("--reason is empty").hint("say why the referral is cancelled").into());
+        return Err(UserError::usage("--reason is empty")
+            .hint("say why the referral is cancelled")
+            .into());
     }
     let at = ctx.at(args.at.as_deref())?;
     let (at_s, now_s, user) = (store_instant(at), ctx.now_str(), ctx.user.clone());
@@ -35,9 +39,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let before = load_referral(tx, args.id)?;
         let state = State::parse(&before.state).unwrap_or(State::Incomplete);
         if !state.open() {
-            return Err(UserError::new(format!("referral {} is {state}; only a referral not yet active can be cancelled", args.id))
-                .hint("an active package ends rather than being cancelled")
-                .into());
+            return Err(UserError::new(format!(
+                "referral {} is {state}; only a referral not yet active can be cancelled",
+                args.id
+            ))
+            .hint("an active package ends rather than being cancelled")
+            .into());
         }
         let mut r = before.clone();
         r.state = State::Cancelled.as_str().into();
@@ -45,22 +52,27 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
         let (b, a) = referrals::diff(&before, &r).unwrap_or_default();
-        events::append(tx, Event {
-            at: &at_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "referral cancelled",
-            entity: "referral",
-            entity_id: Some(r.id),
-            referral_id: Some(r.id),
-            details: serde_json::json!({ "reason": args.reason.trim() }),
-            before: Some(b),
-            after: Some(a),
-        })?;
+        events::append(
+            tx,
+            Event {
+                at: &at_s,
+                recorded_at: &now_s,
+                user: &user,
+                event: "referral cancelled",
+                entity: "referral",
+                entity_id: Some(r.id),
+                referral_id: Some(r.id),
+                details: serde_json::json!({ "reason": args.reason.trim() }),
+                before: Some(b),
+                after: Some(a),
+            },
+        )?;
         Ok(r)
     })?;
     if json {
-        output::json(&serde_json::json!({ "id": r.id, "state": r.state, "cancel_reason": r.cancel_reason }));
+        output::json(
+            &serde_json::json!({ "id": r.id, "state": r.state, "cancel_reason": r.cancel_reason }),
+        );
     } else {
         println!("Referral {} cancelled: {}", r.id, args.reason.trim());
     }

@@ -10,7 +10,9 @@ use crate::store::{offers, reference, referrals};
 /// List referrals, longest waiting first. With no filter: every referral not yet active,
 /// cancelled or ended.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp referral list --rag red\n  hcp referral list --state incomplete --area \"Canterbury & Coastal\"")]
+#[command(
+    after_help = "Example:\n  hcp referral list --rag red\n  hcp referral list --state incomplete --area \"Canterbury & Coastal\""
+)]
 pub struct Args {
     /// Only this state (incomplete, waiting, offered, considering, tentative, accepted, confirmed, active, cancelled, ended).
     #[arg(long)]
@@ -29,7 +31,14 @@ pub fn all_views(ctx: &mut Ctx) -> anyhow::Result<Vec<ReferralView>> {
     let now = ctx.now;
     let conn = &ctx.store()?.conn;
     let all = referrals::select(conn, "ORDER BY id", &[])?;
-    let mut offers = offers::for_states(conn, State::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().as_slice())?;
+    let mut offers = offers::for_states(
+        conn,
+        State::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .as_slice(),
+    )?;
     let mut out = Vec::with_capacity(all.len());
     for r in all {
         let os = offers.remove(&r.id).unwrap_or_default();
@@ -39,7 +48,12 @@ pub fn all_views(ctx: &mut Ctx) -> anyhow::Result<Vec<ReferralView>> {
 }
 
 /// Referrals filtered, longest waiting first. With no state: every referral still open.
-pub fn views(ctx: &mut Ctx, state: Option<State>, area: Option<&str>, rag: Option<Rag>) -> anyhow::Result<Vec<ReferralView>> {
+pub fn views(
+    ctx: &mut Ctx,
+    state: Option<State>,
+    area: Option<&str>,
+    rag: Option<Rag>,
+) -> anyhow::Result<Vec<ReferralView>> {
     let area = match area {
         Some(a) => Some(reference::find_area(&ctx.store()?.conn, a)?.name),
         None => None,
@@ -51,23 +65,37 @@ pub fn views(ctx: &mut Ctx, state: Option<State>, area: Option<&str>, rag: Optio
                 Some(s) => v.state == s,
                 None => v.state.open(),
             };
-            state_ok && area.as_ref().is_none_or(|a| v.area.as_deref() == Some(a.as_str()))
+            state_ok
+                && area
+                    .as_ref()
+                    .is_none_or(|a| v.area.as_deref() == Some(a.as_str()))
                 && rag.is_none_or(|g| v.rag == Some(g))
         })
         .collect();
-    out.sort_by(|a, b| b.working_days_waiting.unwrap_or(0).cmp(&a.working_days_waiting.unwrap_or(0)).then(a.r.id.cmp(&b.r.id)));
+    out.sort_by(|a, b| {
+        b.working_days_waiting
+            .unwrap_or(0)
+            .cmp(&a.working_days_waiting.unwrap_or(0))
+            .then(a.r.id.cmp(&b.r.id))
+    });
     Ok(out)
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let state = match &args.state {
-        Some(s) => Some(State::parse(s).ok_or_else(|| UserError::usage(format!("--state '{s}' is not a state")).hint(format!("use one of: {}", State::names())))?),
+        Some(s) => Some(State::parse(s).ok_or_else(|| {
+            UserError::usage(format!("--state '{s}' is not a state"))
+                .hint(format!("use one of: {}", State::names()))
+        })?),
         None => None,
     };
-    let rag = match &args.rag {
-        Some(s) => Some(Rag::parse(s).ok_or_else(|| UserError::usage(format!("--rag '{s}' is not red, amber or green")))?),
-        None => None,
-    };
+    let rag =
+        match &args.rag {
+            Some(s) => Some(Rag::parse(s).ok_or_else(|| {
+                UserError::usage(format!("--rag '{s}' is not red, amber or green"))
+            })?),
+            None => None,
+        };
     let now = ctx.now;
     let list = views(ctx, state, args.area.as_deref(), rag)?;
     if ctx.json {
@@ -83,7 +111,10 @@ pub fn print_table(list: &[ReferralView]) {
         println!("No referrals match.");
         return;
     }
-    let mut t = output::table(&["id", "client", "name", "state", "RAG", "WD", "area", "cluster", "package", "start", "missing"]);
+    let mut t = output::table(&[
+        "id", "client", "name", "state", "RAG", "WD", "area", "cluster", "package", "start",
+        "missing",
+    ]);
     for v in list {
         t.add_row(vec![
             v.r.id.to_string(),
@@ -91,7 +122,9 @@ pub fn print_table(list: &[ReferralView]) {
             v.r.name.clone(),
             v.state.as_str().to_string(),
             v.rag.map(|r| r.as_str().to_string()).unwrap_or_default(),
-            v.working_days_waiting.map(|d| d.to_string()).unwrap_or_default(),
+            v.working_days_waiting
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             v.area.clone().unwrap_or_default(),
             v.cluster.clone().unwrap_or_default(),
             v.package_line(),
@@ -100,5 +133,9 @@ pub fn print_table(list: &[ReferralView]) {
         ]);
     }
     println!("{t}");
-    println!("{} referral{}", list.len(), if list.len() == 1 { "" } else { "s" });
+    println!(
+        "{} referral{}",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" }
+    );
 }

@@ -150,7 +150,9 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     if let Some(v) = &a.client_id {
         let v = v.trim();
         if v.is_empty() {
-            return Err(UserError::usage("--client-id is empty").hint("give the client's Swift/AIS id").into());
+            return Err(UserError::usage("--client-id is empty")
+                .hint("give the client's Swift/AIS id")
+                .into());
         }
         r.client_id = v.to_string();
     }
@@ -162,7 +164,10 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     }
     if let Some(v) = &a.team {
         r.team = Team::parse(v)
-            .ok_or_else(|| UserError::usage(format!("--team '{v}' is not a referring team")).hint(format!("use one of: {}", Team::names())))?
+            .ok_or_else(|| {
+                UserError::usage(format!("--team '{v}' is not a referring team"))
+                    .hint(format!("use one of: {}", Team::names()))
+            })?
             .as_str()
             .into();
     }
@@ -186,7 +191,8 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     }
     if let Some(v) = &a.hours_per_week {
         r.weekly_minutes = parse_hours_to_minutes(v).ok_or_else(|| {
-            UserError::usage(format!("--hours-per-week '{v}' is not a number of hours")).hint("write hours as 12.5 or 12:30")
+            UserError::usage(format!("--hours-per-week '{v}' is not a number of hours"))
+                .hint("write hours as 12.5 or 12:30")
         })?;
         r.hours_given = true;
     } else if !r.hours_given {
@@ -204,7 +210,10 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     if let Some(v) = &a.funding {
         r.funding = Some(
             Funding::parse(v)
-                .ok_or_else(|| UserError::usage(format!("--funding '{v}' is not a funding type")).hint(format!("use one of: {}", Funding::names())))?
+                .ok_or_else(|| {
+                    UserError::usage(format!("--funding '{v}' is not a funding type"))
+                        .hint(format!("use one of: {}", Funding::names()))
+                })?
                 .as_str()
                 .into(),
         );
@@ -226,17 +235,26 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
                 continue;
             }
             let item = Item::parse(d).filter(|i| i.is_document()).ok_or_else(|| {
-                UserError::usage(format!("--doc '{d}' is not a document hcp knows")).hint(format!("use one of: {}", Item::document_names()))
+                UserError::usage(format!("--doc '{d}' is not a document hcp knows"))
+                    .hint(format!("use one of: {}", Item::document_names()))
             })?;
             docs.insert(item);
         }
-        r.docs = docs.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+        r.docs = docs
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
     }
     if let Some(v) = &a.authorised_weekly {
-        r.authorised_weekly_pence = Some(parse_pence(v).ok_or_else(|| usage_for("authorised-weekly", v, "an amount such as £400 or 1,234.50"))?);
+        r.authorised_weekly_pence = Some(parse_pence(v).ok_or_else(|| {
+            usage_for("authorised-weekly", v, "an amount such as £400 or 1,234.50")
+        })?);
     }
     if let Some(v) = &a.estimated_weekly {
-        r.estimated_weekly_pence = Some(parse_pence(v).ok_or_else(|| usage_for("estimated-weekly", v, "an amount such as £400 or 1,234.50"))?);
+        r.estimated_weekly_pence = Some(parse_pence(v).ok_or_else(|| {
+            usage_for("estimated-weekly", v, "an amount such as £400 or 1,234.50")
+        })?);
     }
     if let Some(v) = &a.notes {
         r.notes = Some(v.clone());
@@ -277,7 +295,9 @@ pub fn place(conn: &Connection, r: &mut Referral) -> Result<()> {
 }
 
 pub fn facts(r: &Referral) -> ReferralFacts {
-    let received = load_instant(&r.received_at).map(london_date).unwrap_or_default();
+    let received = load_instant(&r.received_at)
+        .map(london_date)
+        .unwrap_or_default();
     ReferralFacts {
         team: Team::parse(&r.team).unwrap_or(Team::Act),
         funding: r.funding.as_deref().and_then(Funding::parse),
@@ -304,7 +324,11 @@ pub fn facts(r: &Referral) -> ReferralFacts {
 /// when it passes the referral joins the list with list date = `at` (SPEC §5).
 pub fn recheck(r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Vec<Missing> {
     let missing = check(&facts(r), &rules.calendar, &rules.completeness);
-    r.missing = missing.iter().map(|m| m.item.as_str()).collect::<Vec<_>>().join(",");
+    r.missing = missing
+        .iter()
+        .map(|m| m.item.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
     let state = State::parse(&r.state).unwrap_or(State::Incomplete);
     match (state, missing.is_empty()) {
         (State::Incomplete, true) => {
@@ -321,31 +345,50 @@ pub fn recheck(r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Vec<Missin
 }
 
 /// Print the outcome of add/update: the referral, and the missing-information email if incomplete.
-pub fn report(ctx: &mut Ctx, id: i64, missing: &[Missing], email_to: Option<&std::path::Path>) -> Outcome {
+pub fn report(
+    ctx: &mut Ctx,
+    id: i64,
+    missing: &[Missing],
+    email_to: Option<&std::path::Path>,
+) -> Outcome {
     let rules = ctx.rules()?;
     let now = ctx.now;
     let json = ctx.json;
     let conn = &ctx.store()?.conn;
     let view = super::view::load(conn, &rules, now, id)?;
-    let email = (!missing.is_empty()).then(|| crate::io::email::missing_information(&view.r, missing));
+    let email =
+        (!missing.is_empty()).then(|| crate::io::email::missing_information(&view.r, missing));
     if let (Some(path), Some(text)) = (email_to, &email) {
         std::fs::write(path, text).map_err(|e| {
-            UserError::new(format!("the referral is saved (id {id}) but the email could not be written to {}: {e}", path.display()))
-                .hint("print it instead: run `hcp referral show` or leave out --email-to")
+            UserError::new(format!(
+                "the referral is saved (id {id}) but the email could not be written to {}: {e}",
+                path.display()
+            ))
+            .hint("print it instead: run `hcp referral show` or leave out --email-to")
         })?;
     }
     if json {
         let mut v = view.to_json(now);
-        v["email"] = email.clone().map(serde_json::Value::String).unwrap_or(serde_json::Value::Null);
+        v["email"] = email
+            .clone()
+            .map(serde_json::Value::String)
+            .unwrap_or(serde_json::Value::Null);
         super::output::json(&v);
     } else {
         show::print_card(&view);
         if let Some(text) = &email {
             match email_to {
-                Some(p) => println!("\nIncomplete: the missing-information email is in {}.", p.display()),
+                Some(p) => println!(
+                    "\nIncomplete: the missing-information email is in {}.",
+                    p.display()
+                ),
                 None => println!("\nIncomplete: send this to the referrer.\n\n{text}"),
             }
         }
     }
-    Ok(if missing.is_empty() { Exit::Done } else { Exit::Incomplete })
+    Ok(if missing.is_empty() {
+        Exit::Done
+    } else {
+        Exit::Incomplete
+    })
 }

@@ -16,7 +16,9 @@ use crate::store::referrals;
 /// `--doc` adds documents to those already received; other flags replace the field. Once the
 /// completeness check passes, the referral joins the list with its list date set to now.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp referral update 12 --doc bica\n  hcp referral update 12 --postcode \"ME14 1XQ\" --hours-per-week 10.5")]
+#[command(
+    after_help = "Example:\n  hcp referral update 12 --doc bica\n  hcp referral update 12 --postcode \"ME14 1XQ\" --hours-per-week 10.5"
+)]
 pub struct Args {
     /// The referral id.
     pub id: i64,

@@ -1,0 +1,11 @@
+//! hcp's one integration test binary: scenarios through the real binary with a pinned clock
+//! and a private database each, the trycmd stories, and the --help tree snapshot.
+
+mod allocation;
+mod foundation;
+mod help;
+mod import;
+mod intake;
+mod stories;
+mod support;
+mod waiting;
