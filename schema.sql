@@ -204,6 +204,14 @@ CREATE TABLE capacity (
     CHECK (msoa_code IS NOT NULL OR cluster_id IS NOT NULL)
 ) STRICT;
 
+-- A bulk import records one event for all the referrals it created (ids first_id..last_id, all
+-- created in that one transaction); `hcp history` shows it for each of them.
+CREATE TABLE import_batches (
+    event_id INTEGER PRIMARY KEY,
+    first_id INTEGER NOT NULL,
+    last_id  INTEGER NOT NULL
+) STRICT;
+
 -- The audit log: who, when, what, before/after. Append-only: the triggers refuse changes.
 CREATE TABLE events (
     id          INTEGER PRIMARY KEY,

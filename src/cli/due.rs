@@ -32,7 +32,9 @@ struct Item {
     provider: Option<String>,
 }
 
-const STATES: &[&str] = &["offered", "considering", "accepted", "confirmed", "active"];
+const STATES: &[&str] = &["offered", "considering", "accepted", "confirmed"];
+/// Offers are needed only for these: the answer clock and the provider's name.
+const WITH_OFFERS: &[&str] = &["offered", "considering", "accepted"];
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let now = ctx.now;
@@ -60,7 +62,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         .join(",");
     let params: Vec<&dyn rusqlite::ToSql> =
         STATES.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-    let mut sql = format!("WHERE state IN ({placeholders})");
+    let mut sql = format!("WHERE (state IN ({placeholders}) OR (state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL))");
     if area.is_some() {
         sql.push_str(&format!(
             " AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})",
@@ -73,7 +75,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         p.push(a);
     }
     let rs = referrals::select(conn, &sql, &p)?;
-    let mut by = offers::for_states(conn, STATES)?;
+    let mut by = offers::for_states(conn, WITH_OFFERS)?;
     let mut items = Vec::new();
     for r in rs {
         if mine.as_ref().is_some_and(|m| !m.contains(&r.id)) {

@@ -2,7 +2,7 @@
 //! keep its spreadsheet while running side by side; export -> import -> export is byte-identical.
 
 use super::ctx::Ctx;
-use super::referral::list::all_views;
+use super::referral::list::views_in;
 use super::{output, Exit, Outcome};
 use crate::domain::dates::load_instant;
 use crate::domain::model::{Funding, Team};
@@ -53,7 +53,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
             UserError::usage(format!("--format '{}' is not csv or json", args.format)).into(),
         );
     }
-    let all = all_views(ctx)?;
+    let all = views_in(ctx, &[])?;
     let headers: Vec<&str> = COLUMNS[..EXPORTED].iter().map(|c| c.0).collect();
     let rows: Vec<Vec<String>> = all
         .iter()

@@ -58,14 +58,51 @@ pub fn list_facts(r: &Referral, state: State) -> ListFacts {
     }
 }
 
+/// Names and places by id, loaded once per command so a list of thousands of referrals costs
+/// no query per referral.
+pub struct Names {
+    places: std::collections::HashMap<String, Place>,
+    clusters: std::collections::HashMap<i64, (String, String)>,
+    providers: std::collections::HashMap<i64, String>,
+}
+
+impl Names {
+    pub fn load(conn: &Connection) -> Result<Names> {
+        let places = reference::all_places(conn)?
+            .into_iter()
+            .map(|p| (p.msoa.clone(), p))
+            .collect();
+        let mut s = conn.prepare_cached(
+            "SELECT c.id, c.name, a.name FROM clusters c JOIN areas a ON a.id = c.area_id",
+        )?;
+        let clusters = s
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    (r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut s = conn.prepare_cached("SELECT id, name FROM providers")?;
+        let providers = s
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(Names {
+            places,
+            clusters,
+            providers,
+        })
+    }
+}
+
 /// Build the view from a referral and its offers (oldest first).
 pub fn build(
-    conn: &Connection,
+    names: &Names,
     rules: &Rules,
     now: DateTime<Utc>,
     r: Referral,
     offers: Vec<Offer>,
-) -> Result<ReferralView> {
+) -> ReferralView {
     let stored = State::parse(&r.state).unwrap_or(State::Incomplete);
     let latest = offers.last().map(|o| o.facts());
     let state = effective_state(stored, latest.as_ref(), now);
@@ -77,29 +114,17 @@ pub fn build(
     } else {
         None
     };
-    let place = match &r.msoa_code {
-        Some(m) => reference::place_of_msoa(conn, m)?,
-        None => None,
-    };
-    let (cluster, area) = match r.cluster_id {
-        Some(c) => {
-            let name: String =
-                conn.query_row("SELECT name FROM clusters WHERE id = ?1", [c], |row| {
-                    row.get(0)
-                })?;
-            (Some(name), Some(reference::area_of_cluster(conn, c)?))
-        }
+    let place = r
+        .msoa_code
+        .as_ref()
+        .and_then(|m| names.places.get(m))
+        .cloned();
+    let (cluster, area) = match r.cluster_id.and_then(|c| names.clusters.get(&c)) {
+        Some((c, a)) => (Some(c.clone()), Some(a.clone())),
         None => (None, None),
     };
-    let provider = match r.provider_id {
-        Some(p) => Some(conn.query_row(
-            "SELECT name FROM providers WHERE id = ?1",
-            [p],
-            |row| row.get(0),
-        )?),
-        None => None,
-    };
-    Ok(ReferralView {
+    let provider = r.provider_id.and_then(|p| names.providers.get(&p)).cloned();
+    ReferralView {
         r,
         state,
         rag,
@@ -109,13 +134,13 @@ pub fn build(
         area,
         offers,
         provider,
-    })
+    }
 }
 
 pub fn load(conn: &Connection, rules: &Rules, now: DateTime<Utc>, id: i64) -> Result<ReferralView> {
     let r = load_referral(conn, id)?;
     let offers = offers::for_referral(conn, id)?;
-    build(conn, rules, now, r, offers)
+    Ok(build(&Names::load(conn)?, rules, now, r, offers))
 }
 
 fn instant_json(s: &Option<String>) -> Value {

@@ -17,6 +17,9 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
     if s.is_empty() {
         return None;
     }
+    if let Some(d) = quick_date(s) {
+        return d;
+    }
     for fmt in [
         "%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y", "%d.%m.%Y",
     ] {
@@ -33,6 +36,32 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
                 return Some(d);
             }
         }
+    }
+    None
+}
+
+/// `2026-11-23` and `23/11/2026` without going through chrono's format parser (the import reads
+/// hundreds of thousands). Some(None) means "this form, but not a real date".
+fn quick_date(s: &str) -> Option<Option<NaiveDate>> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        return Some(
+            NaiveDate::from_ymd_opt(y as i32, m, d)
+                .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d))),
+        );
+    }
+    if b.len() == 10 && b[2] == b'/' && b[5] == b'/' {
+        let (d, m, y) = (num(0..2)?, num(3..5)?, num(6..10)?);
+        return Some(
+            NaiveDate::from_ymd_opt(y as i32, m, d)
+                .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d))),
+        );
     }
     None
 }
@@ -123,7 +152,16 @@ pub fn end_of_london_day(d: NaiveDate) -> DateTime<Utc> {
 
 /// How an instant is stored: RFC 3339 UTC to the second, so text order is time order.
 pub fn store_instant(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 pub fn load_instant(s: &str) -> Option<DateTime<Utc>> {

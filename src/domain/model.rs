@@ -12,8 +12,10 @@ macro_rules! words {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             pub fn as_str(self) -> &'static str { match self { $($name::$variant => $text),+ } }
             pub fn parse(s: &str) -> Option<$name> {
+                // The stored spelling itself is the common case: no allocation for it.
+                $( if s == $text { return Some($name::$variant); } )+
                 let f = crate::domain::text::fold(s);
-                $( if f == crate::domain::text::fold($text) $(|| f == crate::domain::text::fold($alias))* { return Some($name::$variant); } )+
+                $( if crate::domain::text::folds_to(&f, $text) $(|| crate::domain::text::folds_to(&f, $alias))* { return Some($name::$variant); } )+
                 None
             }
             /// The accepted spellings, for error messages.

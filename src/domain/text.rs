@@ -135,6 +135,21 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// Whether `candidate` folds to `folded` (an already folded string), without allocating.
+pub fn folds_to(folded: &str, candidate: &str) -> bool {
+    let mut want = folded.chars();
+    for c in candidate
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+    {
+        if want.next() != Some(c) {
+            return false;
+        }
+    }
+    want.next().is_none()
+}
+
 /// Up to three known names closest to what was typed, best first.
 pub fn close_matches<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let t = fold(typed);
@@ -218,6 +233,15 @@ mod tests {
             assert_eq!(parse_yes_no(s), Some(false), "{s}");
         }
         assert_eq!(parse_yes_no("maybe"), None);
+    }
+
+    #[test]
+    fn folding_compares_without_case_or_punctuation() {
+        assert!(folds_to(&fold("Self Funder"), "self-funder"));
+        assert!(folds_to("keah", "KEaH"));
+        assert!(!folds_to("kea", "KEaH"));
+        assert!(!folds_to("keahx", "KEaH"));
+        assert!(folds_to("", " - "));
     }
 
     #[test]

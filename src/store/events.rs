@@ -48,10 +48,24 @@ pub struct HistoryRow {
     pub details: Value,
 }
 
-/// A referral's events in order.
+/// Record that one bulk event created referrals `first_id..=last_id`.
+pub fn link_batch(conn: &Connection, event_id: i64, first_id: i64, last_id: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO import_batches (event_id, first_id, last_id) VALUES (?1, ?2, ?3)",
+        params![event_id, first_id, last_id],
+    )?;
+    Ok(())
+}
+
+/// A referral's events in order, including the bulk import that created it.
 pub fn for_referral(conn: &Connection, referral_id: i64) -> Result<Vec<HistoryRow>> {
     let mut stmt = conn.prepare(
-        "SELECT at, user, event, details, before, after FROM events WHERE referral_id = ?1 ORDER BY id",
+        "SELECT at, user, event, details, before, after, id FROM events WHERE referral_id = ?1
+         UNION ALL
+         SELECT e.at, e.user, 'referral imported', e.details, e.before, e.after, e.id
+         FROM import_batches b JOIN events e ON e.id = b.event_id
+         WHERE ?1 BETWEEN b.first_id AND b.last_id
+         ORDER BY 7",
     )?;
     let rows = stmt.query_map([referral_id], |r| {
         let details: String = r.get(3)?;

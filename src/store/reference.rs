@@ -181,6 +181,13 @@ pub fn place_of_postcode(conn: &Connection, postcode: &str) -> Result<Option<Pla
         .optional()?)
 }
 
+/// Every MSOA with its place.
+pub fn all_places(conn: &Connection) -> Result<Vec<Place>> {
+    let mut stmt = conn.prepare_cached(PLACE_SQL)?;
+    let rows = stmt.query_map([], place_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn place_of_msoa(conn: &Connection, msoa: &str) -> Result<Option<Place>> {
     Ok(conn
         .prepare_cached(&format!("{PLACE_SQL} WHERE m.code = ?1"))?

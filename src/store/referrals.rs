@@ -79,8 +79,9 @@ record! {
     updated_at: String,
 }
 
-fn select_sql() -> String {
-    format!("SELECT id, {} FROM referrals", FIELDS.join(", "))
+fn select_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| format!("SELECT id, {} FROM referrals", FIELDS.join(", ")))
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Referral>> {
@@ -97,31 +98,57 @@ pub fn select(conn: &Connection, where_sql: &str, params: &[&dyn ToSql]) -> Resu
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+fn insert_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let placeholders: Vec<String> = (1..=FIELDS.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO referrals ({}) VALUES ({})",
+            FIELDS.join(", "),
+            placeholders.join(", ")
+        )
+    })
+}
+
 pub fn insert(conn: &Connection, r: &Referral) -> Result<i64> {
-    let placeholders: Vec<String> = (1..=FIELDS.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO referrals ({}) VALUES ({})",
-        FIELDS.join(", "),
-        placeholders.join(", ")
-    );
-    conn.prepare_cached(&sql)?.execute(values(r).as_slice())?;
+    conn.prepare_cached(insert_sql())?
+        .execute(values(r).as_slice())?;
     Ok(conn.last_insert_rowid())
 }
 
+/// A prepared insert for bulk work (the import), so the statement is not looked up per row.
+pub struct Inserter<'c> {
+    stmt: rusqlite::Statement<'c>,
+}
+
+impl<'c> Inserter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Inserter<'c>> {
+        Ok(Inserter {
+            stmt: conn.prepare(insert_sql())?,
+        })
+    }
+    pub fn insert(&mut self, r: &Referral) -> Result<i64> {
+        Ok(self.stmt.insert(values(r).as_slice())?)
+    }
+}
+
 pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
-    let sets: Vec<String> = FIELDS
-        .iter()
-        .enumerate()
-        .map(|(i, f)| format!("{f} = ?{}", i + 1))
-        .collect();
-    let sql = format!(
-        "UPDATE referrals SET {} WHERE id = ?{}",
-        sets.join(", "),
-        FIELDS.len() + 1
-    );
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let sets: Vec<String> = FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{f} = ?{}", i + 1))
+            .collect();
+        format!(
+            "UPDATE referrals SET {} WHERE id = ?{}",
+            sets.join(", "),
+            FIELDS.len() + 1
+        )
+    });
     let mut vals = values(r);
     vals.push(&r.id);
-    conn.prepare_cached(&sql)?.execute(vals.as_slice())?;
+    conn.prepare_cached(sql)?.execute(vals.as_slice())?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use chrono::Datelike;
 use serde_json::json;
 use std::collections::HashMap;
 
+/// States in which any rule can fire; active packages only while the financial assessment is open.
 const OPEN: &[&str] = &[
     "waiting",
     "offered",
@@ -23,8 +24,9 @@ const OPEN: &[&str] = &[
     "tentative",
     "accepted",
     "confirmed",
-    "active",
 ];
+/// Only referrals on the list need their offers read.
+const ON_LIST: &[&str] = &["waiting", "offered", "considering"];
 
 pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let rules = ctx.rules()?;
@@ -40,8 +42,12 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let raised = store.write(|tx| {
         let placeholders = (1..=OPEN.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
         let params: Vec<&dyn rusqlite::ToSql> = OPEN.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-        let all = referrals::select(tx, &format!("WHERE state IN ({placeholders}) ORDER BY id"), &params)?;
-        let mut offers_by = offers::for_states(tx, OPEN)?;
+        let all = referrals::select(
+            tx,
+            &format!("WHERE state IN ({placeholders}) OR (state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL) ORDER BY id"),
+            &params,
+        )?;
+        let mut offers_by = offers::for_states(tx, ON_LIST)?;
         let cluster_area: HashMap<i64, i64> = {
             let mut s = tx.prepare("SELECT id, area_id FROM clusters")?;
             let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

@@ -29,6 +29,7 @@ use crate::store::referrals::{self, Referral};
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -123,6 +124,7 @@ struct Lookups {
     clusters: HashMap<String, i64>,
     clustered: HashSet<(i64, i64)>,
     postcodes: HashMap<String, Option<(String, i64)>>,
+    all_postcodes: bool,
 }
 
 impl Lookups {
@@ -163,10 +165,31 @@ impl Lookups {
             clusters,
             clustered,
             postcodes: HashMap::new(),
+            all_postcodes: false,
         })
     }
 
+    /// For a large file: every Kent postcode's place in one query.
+    fn preload_postcodes(&mut self, conn: &Connection) -> Result<()> {
+        let mut s = conn.prepare("SELECT p.postcode, p.msoa_code, cm.cluster_id FROM postcodes p JOIN cluster_msoas cm ON cm.msoa_code = p.msoa_code")?;
+        for r in s.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })? {
+            let (pc, msoa, cluster) = r?;
+            self.postcodes.insert(pc, Some((msoa, cluster)));
+        }
+        self.all_postcodes = true;
+        Ok(())
+    }
+
     fn place(&mut self, conn: &Connection, postcode: &str) -> Result<Option<(String, i64)>> {
+        if self.all_postcodes {
+            return Ok(self.postcodes.get(postcode).cloned().flatten());
+        }
         if let Some(p) = self.postcodes.get(postcode) {
             return Ok(p.clone());
         }
@@ -190,7 +213,7 @@ struct RowReferral {
 struct Cells<'a> {
     row: usize,
     rec: &'a csv::StringRecord,
-    cols: &'a HashMap<&'static str, (usize, String)>,
+    cols: &'a FxHashMap<&'static str, (usize, String)>,
     errors: Vec<RowError>,
 }
 
@@ -600,7 +623,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             ))
         })?
         .clone();
-    let mut cols: HashMap<&'static str, (usize, String)> = HashMap::new();
+    let mut cols: FxHashMap<&'static str, (usize, String)> = FxHashMap::default();
     let mut unmapped = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim();
@@ -707,6 +730,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     if cols.contains_key("Review Date") {
         sum.warnings.push("the Review Date column is read and checked but not stored: hcp sets review dates itself when a placement is confirmed".into());
     }
+    if records.len() > 2000 {
+        lk.preload_postcodes(&tx)?;
+    }
+    tx.execute_batch("PRAGMA cache_size = -65536")?;
+    let mut new_ids: Option<(i64, i64)> = None;
+    let mut inserter = referrals::Inserter::new(&tx)?;
     for (i, rec) in records.iter().enumerate() {
         if let Some(b) = &bar {
             b.inc(1);
@@ -730,23 +759,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         );
         match existing.get(&key) {
             None => {
-                let id = referrals::insert(&tx, &row.r)?;
+                let id = inserter.insert(&row.r)?;
                 implied_offer(&tx, &lk, &row, id)?;
-                events::append(
-                    &tx,
-                    Event {
-                        at: &now_s,
-                        recorded_at: &now_s,
-                        user: &user,
-                        event: "referral imported",
-                        entity: "referral",
-                        entity_id: Some(id),
-                        referral_id: Some(id),
-                        details: json!({ "file": file_name, "row": i + 2, "state": row.r.state }),
-                        before: None,
-                        after: None,
-                    },
-                )?;
+                // New referrals are recorded by the one "packages imported" event below,
+                // linked to their ids (contiguous: this transaction alone inserts referrals).
+                new_ids.get_or_insert((id, id)).1 = id;
                 existing.insert(key, id);
                 sum.new += 1;
                 if row.r.state == "incomplete" {
@@ -831,12 +848,13 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             }
         }
     }
+    drop(inserter);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let strict_fail = args.strict && sum.rejected > 0;
     if !args.dry_run && !strict_fail && (sum.new + sum.updated) > 0 {
-        events::append(
+        let event_id = events::append(
             &tx,
             Event {
                 at: &now_s,
@@ -846,11 +864,17 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 entity: "import",
                 entity_id: None,
                 referral_id: None,
-                details: json!({ "file": file_name, "new": sum.new, "updated": sum.updated, "unchanged": sum.unchanged, "rejected": sum.rejected }),
+                details: json!({
+                    "file": file_name, "new": sum.new, "updated": sum.updated, "unchanged": sum.unchanged,
+                    "rejected": sum.rejected, "first_id": new_ids.map(|n| n.0), "last_id": new_ids.map(|n| n.1),
+                }),
                 before: None,
                 after: None,
             },
         )?;
+        if let Some((first, last)) = new_ids {
+            events::link_batch(&tx, event_id, first, last)?;
+        }
         tx.commit()?;
     } else {
         tx.rollback()?;

@@ -25,26 +25,37 @@ pub struct Args {
     pub rag: Option<String>,
 }
 
-/// Every referral with its view, by id.
-pub fn all_views(ctx: &mut Ctx) -> anyhow::Result<Vec<ReferralView>> {
+/// The views of every referral in the given states (every referral when empty), by id.
+/// Only those referrals and their offers are read.
+pub fn views_in(ctx: &mut Ctx, states: &[State]) -> anyhow::Result<Vec<ReferralView>> {
     let rules = ctx.rules()?;
     let now = ctx.now;
     let conn = &ctx.store()?.conn;
-    let all = referrals::select(conn, "ORDER BY id", &[])?;
-    let mut offers = offers::for_states(
+    let names = view::Names::load(conn)?;
+    let states: Vec<&str> = if states.is_empty() {
+        State::ALL.iter().map(|s| s.as_str()).collect()
+    } else {
+        states.iter().map(|s| s.as_str()).collect()
+    };
+    let placeholders = (1..=states.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let params: Vec<&dyn rusqlite::ToSql> =
+        states.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+    let all = referrals::select(
         conn,
-        State::ALL
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .as_slice(),
+        &format!("WHERE state IN ({placeholders}) ORDER BY id"),
+        &params,
     )?;
-    let mut out = Vec::with_capacity(all.len());
-    for r in all {
-        let os = offers.remove(&r.id).unwrap_or_default();
-        out.push(view::build(conn, &rules, now, r, os)?);
-    }
-    Ok(out)
+    let mut offers = offers::for_states(conn, &states)?;
+    Ok(all
+        .into_iter()
+        .map(|r| {
+            let os = offers.remove(&r.id).unwrap_or_default();
+            view::build(&names, &rules, now, r, os)
+        })
+        .collect())
 }
 
 /// Referrals filtered, longest waiting first. With no state: every referral still open.
@@ -58,7 +69,13 @@ pub fn views(
         Some(a) => Some(reference::find_area(&ctx.store()?.conn, a)?.name),
         None => None,
     };
-    let mut out: Vec<ReferralView> = all_views(ctx)?
+    // A lapse turns a stored `offered` or `considering` into `waiting`, so read those too.
+    let stored: Vec<State> = match state {
+        Some(State::Waiting) => vec![State::Waiting, State::Offered, State::Considering],
+        Some(s) => vec![s],
+        None => State::ALL.iter().copied().filter(|s| s.open()).collect(),
+    };
+    let mut out: Vec<ReferralView> = views_in(ctx, &stored)?
         .into_iter()
         .filter(|v| {
             let state_ok = match state {
