@@ -59,6 +59,12 @@ fn good_rows_import_bad_rows_are_reported_and_reimport_changes_nothing() {
         .find(|r| r["client_id"] == "0451")
         .unwrap();
     assert_eq!(ann["working_days_waiting"], 2);
+    let hist = h.json(&["history", &ann["id"].to_string()]);
+    assert_eq!(hist[0]["event"], "referral imported");
+    assert!(hist[0]["details"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("p.csv"));
     let events_before = h
         .json(&["history", &ann["id"].to_string()])
         .as_array()
