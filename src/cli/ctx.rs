@@ -144,6 +144,11 @@ impl Ctx {
         }
     }
 
+    /// The temporary folder (TMPDIR), for the demo database.
+    pub fn temp_dir(&self) -> PathBuf {
+        std::env::temp_dir()
+    }
+
     pub fn now_str(&self) -> String {
         store_instant(self.now)
     }

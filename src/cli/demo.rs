@@ -439,9 +439,10 @@ fn build(r: &Runner) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run(_ctx: &mut Ctx, args: Args) -> Outcome {
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let db = args.output.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("hcp-demo-{}.sqlite", std::process::id()))
+        ctx.temp_dir()
+            .join(format!("hcp-demo-{}.sqlite", std::process::id()))
     });
     if db.exists() {
         return Err(UserError::new(format!(
@@ -457,6 +458,12 @@ pub fn run(_ctx: &mut Ctx, args: Args) -> Outcome {
         db: db.clone(),
     };
     build(&r)?;
+    if ctx.json {
+        super::output::json(
+            &serde_json::json!({ "db": db.display().to_string(), "now": DEMO_NOW }),
+        );
+        return Ok(Exit::Done);
+    }
     println!("hcp demo: fictional providers and clients, real Kent postcodes. Now is Monday 23 November 2026, 09:00.");
     println!("Database: {}", db.display());
     r.show(

@@ -47,7 +47,12 @@ fn local(s: &Option<String>) -> String {
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     let Command::Packages(args) = c;
-    let format = args.format.to_ascii_lowercase();
+    // --json with no file means one JSON document on stdout, like every other command.
+    let format = if ctx.json && args.output.is_none() {
+        "json".to_string()
+    } else {
+        args.format.to_ascii_lowercase()
+    };
     if format != "csv" && format != "json" {
         return Err(
             UserError::usage(format!("--format '{}' is not csv or json", args.format)).into(),

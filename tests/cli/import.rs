@@ -355,3 +355,38 @@ fn the_shipped_example_imports() {
         "the example shows a rejected row too: {v}"
     );
 }
+
+#[test]
+fn an_interrupted_import_leaves_the_database_as_it_was() {
+    let h = Hcp::new();
+    h.run(&["init"]).ok();
+    let mut csv = String::from(HEADER);
+    for i in 0..30_000 {
+        csv.push_str(&format!(
+            "{i:06},Person {i},CT1 2EH,STP,W,20/11/2026,01/12/2026,2,30,7,Waiting\n"
+        ));
+    }
+    write(&h.path("big.csv"), csv.as_bytes());
+    let p = h.path("big.csv");
+    let mut child = h
+        .command(
+            "2026-11-23T09:00",
+            &["import", "packages", p.to_str().unwrap()],
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    let n: i64 = rusqlite::Connection::open(&h.db)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM referrals", [], |r| r.get(0))
+        .unwrap();
+    // Killed mid-way: nothing; if it finished first: everything. Never a part.
+    assert!(
+        n == 0 || (n == 30_000 && status.success()),
+        "{n} referrals after a kill ({status})"
+    );
+}
