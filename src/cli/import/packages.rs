@@ -186,19 +186,15 @@ impl Lookups {
         Ok(())
     }
 
-    fn place(&mut self, conn: &Connection, postcode: &str) -> Result<Option<(String, i64)>> {
-        if self.all_postcodes {
-            return Ok(self.postcodes.get(postcode).cloned().flatten());
+    /// Where a postcode lies: from the preloaded table, else (small files) from the database.
+    fn place(&self, conn: Option<&Connection>, postcode: &str) -> Result<Option<(String, i64)>> {
+        match conn {
+            Some(conn) if !self.all_postcodes => Ok(conn
+                .prepare_cached("SELECT p.msoa_code, cm.cluster_id FROM postcodes p JOIN cluster_msoas cm ON cm.msoa_code = p.msoa_code WHERE p.postcode = ?1")?
+                .query_row([postcode], |r| Ok((r.get(0)?, r.get(1)?)))
+                .ok()),
+            _ => Ok(self.postcodes.get(postcode).cloned().flatten()),
         }
-        if let Some(p) = self.postcodes.get(postcode) {
-            return Ok(p.clone());
-        }
-        let found: Option<(String, i64)> = conn
-            .prepare_cached("SELECT p.msoa_code, cm.cluster_id FROM postcodes p JOIN cluster_msoas cm ON cm.msoa_code = p.msoa_code WHERE p.postcode = ?1")?
-            .query_row([postcode], |r| Ok((r.get(0)?, r.get(1)?)))
-            .ok();
-        self.postcodes.insert(postcode.to_string(), found.clone());
-        Ok(found)
     }
 }
 
@@ -261,8 +257,8 @@ impl Cells<'_> {
 
 #[allow(clippy::too_many_arguments)]
 fn read_row(
-    conn: &Connection,
-    lk: &mut Lookups,
+    conn: Option<&Connection>,
+    lk: &Lookups,
     cells: &mut Cells,
     unmapped: &[(usize, String)],
     now_s: &str,
@@ -603,6 +599,49 @@ fn implied_offer(
     Ok(Some(id))
 }
 
+/// One row's outcome: its index, and the referral read (checked and settled) or its errors.
+type Parsed = (
+    usize,
+    Result<std::result::Result<RowReferral, Vec<RowError>>>,
+);
+
+/// Everything reading a row needs; shared with the reader thread for large files.
+struct RowContext<'a> {
+    lk: &'a Lookups,
+    cols: &'a FxHashMap<&'static str, (usize, String)>,
+    unmapped: &'a [(usize, String)],
+    now_s: &'a str,
+    doc_cols: bool,
+    rules: &'a Rules,
+}
+
+impl RowContext<'_> {
+    fn parse(&self, conn: Option<&Connection>, i: usize, rec: &csv::StringRecord) -> Parsed {
+        let mut cells = Cells {
+            row: i + 2,
+            rec,
+            cols: self.cols,
+            errors: Vec::new(),
+        };
+        let out = read_row(
+            conn,
+            self.lk,
+            &mut cells,
+            self.unmapped,
+            self.now_s,
+            self.doc_cols,
+        )
+        .map(|row| match row {
+            Some(mut row) => {
+                settle(&mut row, self.rules);
+                Ok(row)
+            }
+            None => Err(cells.errors),
+        });
+        (i, out)
+    }
+}
+
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let text = read_text(&args.file, args.encoding.as_deref())?;
     let map = match &args.map {
@@ -736,118 +775,157 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     tx.execute_batch("PRAGMA cache_size = -65536")?;
     let mut new_ids: Option<(i64, i64)> = None;
     let mut inserter = referrals::Inserter::new(&tx)?;
-    for (i, rec) in records.iter().enumerate() {
-        if let Some(b) = &bar {
-            b.inc(1);
+    let ctx_row = RowContext {
+        lk: &lk,
+        cols: &cols,
+        unmapped: &unmapped,
+        now_s: &now_s,
+        doc_cols,
+        rules: &rules,
+    };
+    // Large files: a second thread reads and checks rows while this one writes them.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(16);
+    let threaded = records.len() > 2000;
+    std::thread::scope(|scope| -> Result<()> {
+        if threaded {
+            let records = &records;
+            let ctx_row = &ctx_row;
+            scope.spawn(move || {
+                for (c, chunk) in records.chunks(512).enumerate() {
+                    let parsed = chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(k, rec)| ctx_row.parse(None, c * 512 + k, rec))
+                        .collect();
+                    if sender.send(parsed).is_err() {
+                        return;
+                    }
+                }
+            });
+        } else {
+            drop(sender);
         }
-        let mut cells = Cells {
-            row: i + 2,
-            rec,
-            cols: &cols,
-            errors: Vec::new(),
+        let sequential = (!threaded).then(|| {
+            records
+                .iter()
+                .enumerate()
+                .map(|(i, rec)| ctx_row.parse(Some(&tx), i, rec))
+        });
+        let mut rows: Box<dyn Iterator<Item = Parsed>> = match sequential {
+            Some(it) => Box::new(it),
+            None => Box::new(receiver.iter().flatten()),
         };
-        let row = read_row(&tx, &mut lk, &mut cells, &unmapped, &now_s, doc_cols)?;
-        let Some(mut row) = row else {
-            sum.rejected += 1;
-            sum.errors.extend(cells.errors);
-            continue;
-        };
-        settle(&mut row, &rules);
-        let key = (
-            row.r.client_id.clone(),
-            london_date(crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default()),
-        );
-        match existing.get(&key) {
-            None => {
-                let id = inserter.insert(&row.r)?;
-                implied_offer(&tx, &lk, &row, id)?;
-                // New referrals are recorded by the one "packages imported" event below,
-                // linked to their ids (contiguous: this transaction alone inserts referrals).
-                new_ids.get_or_insert((id, id)).1 = id;
-                existing.insert(key, id);
-                sum.new += 1;
-                if row.r.state == "incomplete" {
-                    sum.incomplete += 1;
-                }
+        for (i, parsed) in &mut rows {
+            if let Some(b) = &bar {
+                b.inc(1);
             }
-            Some(&id) => {
-                let Some(before) = referrals::get(&tx, id)? else {
+            let row = match parsed? {
+                Ok(row) => row,
+                Err(errors) => {
+                    sum.rejected += 1;
+                    sum.errors.extend(errors);
                     continue;
-                };
-                let mut r = row.r.clone();
-                r.id = id;
-                r.created_at = before.created_at.clone();
-                r.updated_at = before.updated_at.clone();
-                r.parent_id = before.parent_id;
-                let hcp_worked = worked.contains(&id);
-                if hcp_worked {
-                    // hcp's own record of the placement wins over the spreadsheet's status.
-                    r.state = before.state.clone();
-                    r.list_date = before.list_date.clone();
-                    r.provider_id = before.provider_id;
-                    r.placement_type = before.placement_type.clone();
-                    r.accepted_at = before.accepted_at.clone();
-                    r.missing = before.missing.clone();
                 }
-                // Keep what only hcp records.
-                r.confirmed_at = before.confirmed_at.clone();
-                r.sdo_due = before.sdo_due.clone();
-                r.sdo_sent_at = before.sdo_sent_at.clone();
-                r.fa_due = before.fa_due.clone();
-                r.fa_done_at = before.fa_done_at.clone();
-                r.cancel_reason = before.cancel_reason.clone();
-                r.provider_ref = before.provider_ref.clone();
-                r.call_times = before.call_times.clone();
-                r.indi_completed_at = before.indi_completed_at.clone();
-                r.handback = before.handback;
-                r.date_of_birth = before.date_of_birth.clone();
-                r.address = before.address.clone();
-                r.next_of_kin = before.next_of_kin.clone();
-                r.estimated_weekly_pence = before.estimated_weekly_pence;
-                r.enablement_ended = before.enablement_ended.clone();
-                if r.authorised_weekly_pence.is_none() {
-                    r.authorised_weekly_pence = before.authorised_weekly_pence;
+            };
+            let key = (
+                row.r.client_id.clone(),
+                london_date(
+                    crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default(),
+                ),
+            );
+            match existing.get(&key) {
+                None => {
+                    let id = inserter.insert(&row.r)?;
+                    implied_offer(&tx, &lk, &row, id)?;
+                    // New referrals are recorded by the one "packages imported" event below,
+                    // linked to their ids (contiguous: this transaction alone inserts referrals).
+                    new_ids.get_or_insert((id, id)).1 = id;
+                    existing.insert(key, id);
+                    sum.new += 1;
+                    if row.r.state == "incomplete" {
+                        sum.incomplete += 1;
+                    }
                 }
-                match referrals::diff(&before, &r) {
-                    None => sum.unchanged += 1,
-                    Some((b, a)) => {
-                        r.updated_at = now_s.clone();
-                        referrals::update(&tx, &r)?;
-                        if !hcp_worked && r.state != before.state {
-                            implied_offer(
+                Some(&id) => {
+                    let Some(before) = referrals::get(&tx, id)? else {
+                        continue;
+                    };
+                    let mut r = row.r.clone();
+                    r.id = id;
+                    r.created_at = before.created_at.clone();
+                    r.updated_at = before.updated_at.clone();
+                    r.parent_id = before.parent_id;
+                    let hcp_worked = worked.contains(&id);
+                    if hcp_worked {
+                        // hcp's own record of the placement wins over the spreadsheet's status.
+                        r.state = before.state.clone();
+                        r.list_date = before.list_date.clone();
+                        r.provider_id = before.provider_id;
+                        r.placement_type = before.placement_type.clone();
+                        r.accepted_at = before.accepted_at.clone();
+                        r.missing = before.missing.clone();
+                    }
+                    // Keep what only hcp records.
+                    r.confirmed_at = before.confirmed_at.clone();
+                    r.sdo_due = before.sdo_due.clone();
+                    r.sdo_sent_at = before.sdo_sent_at.clone();
+                    r.fa_due = before.fa_due.clone();
+                    r.fa_done_at = before.fa_done_at.clone();
+                    r.cancel_reason = before.cancel_reason.clone();
+                    r.provider_ref = before.provider_ref.clone();
+                    r.call_times = before.call_times.clone();
+                    r.indi_completed_at = before.indi_completed_at.clone();
+                    r.handback = before.handback;
+                    r.date_of_birth = before.date_of_birth.clone();
+                    r.address = before.address.clone();
+                    r.next_of_kin = before.next_of_kin.clone();
+                    r.estimated_weekly_pence = before.estimated_weekly_pence;
+                    r.enablement_ended = before.enablement_ended.clone();
+                    if r.authorised_weekly_pence.is_none() {
+                        r.authorised_weekly_pence = before.authorised_weekly_pence;
+                    }
+                    match referrals::diff(&before, &r) {
+                        None => sum.unchanged += 1,
+                        Some((b, a)) => {
+                            r.updated_at = now_s.clone();
+                            referrals::update(&tx, &r)?;
+                            if !hcp_worked && r.state != before.state {
+                                implied_offer(
+                                    &tx,
+                                    &lk,
+                                    &RowReferral {
+                                        r: r.clone(),
+                                        ..row
+                                    },
+                                    id,
+                                )?;
+                            }
+                            events::append(
                                 &tx,
-                                &lk,
-                                &RowReferral {
-                                    r: r.clone(),
-                                    ..row
+                                Event {
+                                    at: &now_s,
+                                    recorded_at: &now_s,
+                                    user: &user,
+                                    event: "referral updated by import",
+                                    entity: "referral",
+                                    entity_id: Some(id),
+                                    referral_id: Some(id),
+                                    details: json!({ "file": file_name, "row": i + 2 }),
+                                    before: Some(b),
+                                    after: Some(a),
                                 },
-                                id,
                             )?;
-                        }
-                        events::append(
-                            &tx,
-                            Event {
-                                at: &now_s,
-                                recorded_at: &now_s,
-                                user: &user,
-                                event: "referral updated by import",
-                                entity: "referral",
-                                entity_id: Some(id),
-                                referral_id: Some(id),
-                                details: json!({ "file": file_name, "row": i + 2 }),
-                                before: Some(b),
-                                after: Some(a),
-                            },
-                        )?;
-                        sum.updated += 1;
-                        if r.state == "incomplete" {
-                            sum.incomplete += 1;
+                            sum.updated += 1;
+                            if r.state == "incomplete" {
+                                sum.incomplete += 1;
+                            }
                         }
                     }
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     drop(inserter);
     if let Some(b) = bar {
         b.finish_and_clear();
