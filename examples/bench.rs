@@ -41,16 +41,10 @@ impl Rng {
 }
 
 fn postcodes() -> Result<Vec<String>> {
-    let gz = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/kent_postcode_msoa.csv.gz"),
-    )?;
+    let gz = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/kent_postcode_msoa.csv.gz"))?;
     let mut text = String::new();
     flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut text)?;
-    Ok(text
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split(',').next().map(str::to_string))
-        .collect())
+    Ok(text.lines().skip(1).filter_map(|l| l.split(',').next().map(str::to_string)).collect())
 }
 
 const FIRST: &[&str] = &[
@@ -106,11 +100,7 @@ fn time_cmd(db: &Path, args: &[&str], runs: usize) -> Result<(Duration, Duration
             .output()?;
         times.push(t.elapsed());
         if !st.status.success() {
-            anyhow::bail!(
-                "hcp {} failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&st.stderr)
-            );
+            anyhow::bail!("hcp {} failed: {}", args.join(" "), String::from_utf8_lossy(&st.stderr));
         }
     }
     times.sort();
@@ -121,10 +111,7 @@ fn county(dir: &Path) -> Result<()> {
     let db = dir.join("county.sqlite");
     let _ = std::fs::remove_file(&db);
     let t = Instant::now();
-    let out = Command::new(hcp_bin())
-        .args(["init"])
-        .env("HCP_DB", &db)
-        .output()?;
+    let out = Command::new(hcp_bin()).args(["init"]).env("HCP_DB", &db).output()?;
     anyhow::ensure!(out.status.success(), "init failed");
     let mut conn = rusqlite::Connection::open(&db)?;
     let pcs = postcodes()?;
@@ -147,10 +134,7 @@ fn county(dir: &Path) -> Result<()> {
             params![format!("Provider {i:02}"), if contracted { "contracted" } else { "non-contracted" }, ["good", "outstanding", "requires-improvement"][i % 3], i % 2 == 0],
         )?;
         let pid = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO provider_areas (provider_id, area_id) VALUES (?1, ?2)",
-            params![pid, area_id],
-        )?;
+        tx.execute("INSERT INTO provider_areas (provider_id, area_id) VALUES (?1, ?2)", params![pid, area_id])?;
     }
     // Each cluster ranks four contracted providers of its area.
     for (cid, aid) in &clusters {
@@ -177,34 +161,16 @@ fn county(dir: &Path) -> Result<()> {
         }
         m
     };
-    let now =
-        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")?.with_timezone(&chrono::Utc);
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")?.with_timezone(&chrono::Utc);
     let mut offers = 0;
     for i in 0..10_000 {
         let pc = &pcs[rng.below(pcs.len() as u64) as usize];
-        let (msoa, cluster) = place
-            .get(pc)
-            .cloned()
-            .unwrap_or_else(|| (String::new(), clusters[0].0));
-        let age_days = if i < 400 {
-            rng.below(20) as i64
-        } else {
-            20 + rng.below(5 * 365) as i64
-        };
-        let received = now
-            - chrono::Duration::days(age_days)
-            - chrono::Duration::minutes(rng.below(600) as i64);
+        let (msoa, cluster) = place.get(pc).cloned().unwrap_or_else(|| (String::new(), clusters[0].0));
+        let age_days = if i < 400 { rng.below(20) as i64 } else { 20 + rng.below(5 * 365) as i64 };
+        let received = now - chrono::Duration::days(age_days) - chrono::Duration::minutes(rng.below(600) as i64);
         let state = if i < 400 {
-            [
-                "waiting",
-                "waiting",
-                "offered",
-                "considering",
-                "incomplete",
-                "accepted",
-                "confirmed",
-                "active",
-            ][rng.below(8) as usize]
+            ["waiting", "waiting", "offered", "considering", "incomplete", "accepted", "confirmed", "active"]
+                [rng.below(8) as usize]
         } else {
             ["ended", "ended", "ended", "active", "cancelled"][rng.below(5) as usize]
         };
@@ -226,15 +192,8 @@ fn county(dir: &Path) -> Result<()> {
             ],
         )?;
         let rid = tx.last_insert_rowid();
-        let ladder = providers_by_cluster
-            .get(&cluster)
-            .cloned()
-            .unwrap_or_default();
-        let n = if i < 400 {
-            1 + rng.below(4)
-        } else {
-            10 + u64::from(i % 3 == 0)
-        };
+        let ladder = providers_by_cluster.get(&cluster).cloned().unwrap_or_default();
+        let n = if i < 400 { 1 + rng.below(4) } else { 10 + u64::from(i % 3 == 0) };
         for k in 0..n {
             let at = received + chrono::Duration::hours(k as i64 * 3 + 1);
             let last = k + 1 == n;
@@ -247,10 +206,7 @@ fn county(dir: &Path) -> Result<()> {
             } else {
                 Some("decline")
             };
-            let pid = ladder
-                .get(k as usize % ladder.len().max(1))
-                .copied()
-                .unwrap_or(1);
+            let pid = ladder.get(k as usize % ladder.len().max(1)).copied().unwrap_or(1);
             tx.execute(
                 "INSERT INTO offers (referral_id, provider_id, tier, placement_type, offered_at, deadline, response, responded_at, reason, until, offered_by)
                  VALUES (?1, ?2, 'clustered', 'contract', ?3, ?4, ?5, ?6, ?7, ?8, 'bench')",
@@ -272,10 +228,7 @@ fn county(dir: &Path) -> Result<()> {
         db.display()
     );
     let open_id = "5";
-    println!(
-        "{:<44} {:>10} {:>10}",
-        "command (release build)", "median", "max"
-    );
+    println!("{:<44} {:>10} {:>10}", "command (release build)", "median", "max");
     // The first escalate records what is due; the timed runs are the steady state a PO sees.
     time_cmd(&db, &["escalate"], 1)?;
     for args in [
@@ -290,12 +243,7 @@ fn county(dir: &Path) -> Result<()> {
         vec!["history", open_id],
     ] {
         let (median, max) = time_cmd(&db, &args, 11)?;
-        println!(
-            "hcp {:<40} {:>8.1}ms {:>8.1}ms",
-            args.join(" "),
-            median.as_secs_f64() * 1e3,
-            max.as_secs_f64() * 1e3
-        );
+        println!("hcp {:<40} {:>8.1}ms {:>8.1}ms", args.join(" "), median.as_secs_f64() * 1e3, max.as_secs_f64() * 1e3);
     }
     Ok(())
 }
@@ -332,11 +280,7 @@ fn import(dir: &Path, rows: usize) -> Result<()> {
         }
     }
     let size = std::fs::metadata(&csv)?.len();
-    println!(
-        "{rows} rows, {:.1} MB: {}",
-        size as f64 / 1e6,
-        csv.display()
-    );
+    println!("{rows} rows, {:.1} MB: {}", size as f64 / 1e6, csv.display());
     // sqlite3's own .import into a fresh table (best of 3).
     let mut best_sqlite = Duration::MAX;
     for _ in 0..3 {
@@ -353,10 +297,7 @@ fn import(dir: &Path, rows: usize) -> Result<()> {
     for k in 0..3 {
         let db = dir.join(format!("import-{k}.sqlite"));
         let _ = std::fs::remove_file(&db);
-        Command::new(hcp_bin())
-            .arg("init")
-            .env("HCP_DB", &db)
-            .output()?;
+        Command::new(hcp_bin()).arg("init").env("HCP_DB", &db).output()?;
         let t = Instant::now();
         let out = Command::new(hcp_bin())
             .args(["import", "packages", csv.to_str().unwrap(), "--json"])
@@ -375,20 +316,9 @@ fn import(dir: &Path, rows: usize) -> Result<()> {
         best_hcp = best_hcp.min(el);
     }
     let rate = |d: Duration| rows as f64 / d.as_secs_f64();
-    println!(
-        "sqlite3 .import: {:>8.0} rows/s ({:.2} s)",
-        rate(best_sqlite),
-        best_sqlite.as_secs_f64()
-    );
-    println!(
-        "hcp import:      {:>8.0} rows/s ({:.2} s)",
-        rate(best_hcp),
-        best_hcp.as_secs_f64()
-    );
-    println!(
-        "ratio hcp / sqlite3: {:.2} (bar: at least 0.50)",
-        rate(best_hcp) / rate(best_sqlite)
-    );
+    println!("sqlite3 .import: {:>8.0} rows/s ({:.2} s)", rate(best_sqlite), best_sqlite.as_secs_f64());
+    println!("hcp import:      {:>8.0} rows/s ({:.2} s)", rate(best_hcp), best_hcp.as_secs_f64());
+    println!("ratio hcp / sqlite3: {:.2} (bar: at least 0.50)", rate(best_hcp) / rate(best_sqlite));
     Ok(())
 }
 
@@ -398,10 +328,7 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     match args.first().map(String::as_str) {
         Some("county") => county(&dir),
-        Some("import") => import(
-            &dir,
-            args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000),
-        ),
+        Some("import") => import(&dir, args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)),
         _ => {
             eprintln!("usage: cargo run --release --example bench -- county | import [ROWS]");
             std::process::exit(2);

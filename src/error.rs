@@ -13,18 +13,11 @@ pub struct UserError {
 impl UserError {
     /// An error: nothing changed (exit 1).
     pub fn new(message: impl Into<String>) -> Self {
-        UserError {
-            message: message.into(),
-            hints: Vec::new(),
-            exit: 1,
-        }
+        UserError { message: message.into(), hints: Vec::new(), exit: 1 }
     }
     /// A usage error: a flag is missing or its value cannot be read (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
-        UserError {
-            exit: 2,
-            ..UserError::new(message)
-        }
+        UserError { exit: 2, ..UserError::new(message) }
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());

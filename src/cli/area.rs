@@ -2,7 +2,7 @@
 
 use super::ctx::Ctx;
 use super::{output, Exit, Outcome};
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::reference;
 use serde_json::json;
 
@@ -14,9 +14,7 @@ pub enum Command {
 /// Set the order in which other contracted providers of an area are approached once the
 /// cluster's providers are exhausted.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  hcp area rank \"Canterbury & Coastal\" --providers \"Delta Care\""
-)]
+#[command(after_help = "Example:\n  hcp area rank \"Canterbury & Coastal\" --providers \"Delta Care\"")]
 pub struct RankArgs {
     /// The area's name.
     pub name: String,
@@ -31,33 +29,17 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     let store = ctx.store()?;
     let (area, names) = store.write(|tx| {
         let a = reference::find_area(tx, &args.name)?;
-        let names =
-            super::cluster::set_ranking(tx, "area_providers", "area_id", a.id, &args.providers)?;
-        events::append(
-            tx,
-            Event {
-                at: &now_s,
-                recorded_at: &now_s,
-                user: &user,
-                event: "area ranked",
-                entity: "area",
-                entity_id: Some(a.id),
-                referral_id: None,
-                details: json!({ "area": a.name, "providers": names }),
-                before: None,
-                after: None,
-            },
-        )?;
+        let names = super::cluster::set_ranking(tx, "area_providers", "area_id", a.id, &args.providers)?;
+        Event::new("area ranked", "area", &now_s, &now_s, &user)
+            .on(Some(a.id), None)
+            .details(json!({ "area": a.name, "providers": names }))
+            .append(tx)?;
         Ok((a, names))
     })?;
     if json {
         output::json(&json!({ "area": area.name, "providers": names }));
     } else {
-        println!(
-            "Area {}: other contracted providers in order: {}",
-            area.name,
-            names.join(", ")
-        );
+        println!("Area {}: other contracted providers in order: {}", area.name, names.join(", "));
     }
     Ok(Exit::Done)
 }

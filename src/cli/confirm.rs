@@ -7,7 +7,7 @@ use super::{output, Exit, Outcome};
 use crate::domain::dates::{london_date, store_instant};
 use crate::domain::model::State;
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::referrals;
 use serde_json::json;
 
@@ -43,19 +43,18 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let rules = ctx.rules()?;
     let at = ctx.at(args.at.as_deref())?;
     let start = parse_date_arg("--start", &args.start)?;
-    let indi = args
-        .indi_completed
-        .as_deref()
-        .map(|t| parse_time_arg("--indi-completed", t))
-        .transpose()?;
+    let indi = args.indi_completed.as_deref().map(|t| parse_time_arg("--indi-completed", t)).transpose()?;
     let (now, now_s, user, json) = (ctx.now, ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
     let r = store.write(|tx| {
         let v = view::load(tx, &rules, now, args.id)?;
         if v.state != State::Accepted {
-            return Err(UserError::new(format!("referral {} is {}; only an accepted referral can be confirmed", args.id, v.state))
-                .hint(format!("record the provider's acceptance first: hcp respond {} accept", args.id))
-                .into());
+            return Err(UserError::new(format!(
+                "referral {} is {}; only an accepted referral can be confirmed",
+                args.id, v.state
+            ))
+            .hint(format!("record the provider's acceptance first: hcp respond {} accept", args.id))
+            .into());
         }
         let mut r = v.r.clone();
         r.state = State::Confirmed.as_str().into();
@@ -81,32 +80,23 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
         let (b, a) = referrals::diff(&v.r, &r).unwrap_or_default();
-        events::append(tx, Event {
-            at: &store_instant(at),
-            recorded_at: &now_s,
-            user: &user,
-            event: "placement confirmed",
-            entity: "referral",
-            entity_id: Some(r.id),
-            referral_id: Some(r.id),
-            details: json!({ "start": r.confirmed_start, "sdo_due": r.sdo_due, "financial_assessment_due": r.fa_due }),
-            before: Some(b),
-            after: Some(a),
-        })?;
+        Event::new("placement confirmed", "referral", &store_instant(at), &now_s, &user)
+            .on(Some(r.id), Some(r.id))
+            .details(json!({ "start": r.confirmed_start, "sdo_due": r.sdo_due, "financial_assessment_due": r.fa_due }))
+            .change(Some(b), Some(a))
+            .append(tx)?;
         Ok(r)
     })?;
     if json {
         let v = view::load(&store.conn, &rules, now, r.id)?;
         output::json(&v.to_json(now));
     } else {
-        println!(
-            "Referral {} confirmed: care starts {}.",
-            r.id,
-            start.format("%a %d/%m/%Y")
-        );
+        println!("Referral {} confirmed: care starts {}.", r.id, start.format("%a %d/%m/%Y"));
         match &r.sdo_due {
             Some(d) => println!("  SDO due by the end of {d} (2 working days)."),
-            None => println!("  SDO: due 2 working days after the Indi contract is completed; record it with --indi-completed."),
+            None => println!(
+                "  SDO: due 2 working days after the Indi contract is completed; record it with --indi-completed."
+            ),
         }
         if let Some(d) = &r.fa_due {
             println!("  Financial assessment due by the end of {d} (2 working days).");

@@ -46,29 +46,17 @@ impl Ctx {
             })?,
             _ => Utc::now(),
         };
-        let db_path = match db.or_else(|| {
-            std::env::var_os("HCP_DB")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        }) {
+        let db_path = match db.or_else(|| std::env::var_os("HCP_DB").filter(|v| !v.is_empty()).map(PathBuf::from)) {
             Some(p) => p,
             None => directories::ProjectDirs::from("uk.gov", "Kent County Council", "hcp")
                 .map(|d| d.data_dir().join("hcp.sqlite"))
-                .or_else(|| {
-                    directories::BaseDirs::new()
-                        .map(|b| b.data_dir().join("hcp").join("hcp.sqlite"))
-                })
+                .or_else(|| directories::BaseDirs::new().map(|b| b.data_dir().join("hcp").join("hcp.sqlite")))
                 .ok_or_else(|| {
-                    UserError::new("cannot find a data directory for the database")
-                        .hint("pass --db PATH or set HCP_DB")
+                    UserError::new("cannot find a data directory for the database").hint("pass --db PATH or set HCP_DB")
                 })?,
         };
         let user = user
-            .or_else(|| {
-                std::env::var("HCP_USER")
-                    .ok()
-                    .filter(|u| !u.trim().is_empty())
-            })
+            .or_else(|| std::env::var("HCP_USER").ok().filter(|u| !u.trim().is_empty()))
             .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
             .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
             .unwrap_or_else(|| "unknown".into());
@@ -104,34 +92,18 @@ impl Ctx {
             thresholds: Thresholds {
                 amber_days: setting_num(conn, "rag.amber_days", d.amber_days),
                 red_days: setting_num(conn, "rag.red_days", d.red_days),
-                start_passed_red_days: setting_num(
-                    conn,
-                    "rag.start_passed_red_days",
-                    d.start_passed_red_days,
-                ),
+                start_passed_red_days: setting_num(conn, "rag.start_passed_red_days", d.start_passed_red_days),
                 handback_red_days: setting_num(conn, "rag.handback_red_days", d.handback_red_days),
-                area_teleconference: setting_num(
-                    conn,
-                    "escalate.area_teleconference",
-                    d.area_teleconference,
-                ),
+                area_teleconference: setting_num(conn, "escalate.area_teleconference", d.area_teleconference),
             },
             completeness: CompletenessRules {
-                keah_high_cost_pence: setting_num(
-                    conn,
-                    "referral.keah_high_cost_pence",
-                    c.keah_high_cost_pence,
-                ),
+                keah_high_cost_pence: setting_num(conn, "referral.keah_high_cost_pence", c.keah_high_cost_pence),
                 hours_tolerance_minutes: setting_num(
                     conn,
                     "referral.hours_tolerance_minutes",
                     c.hours_tolerance_minutes,
                 ),
-                self_funder_grace_days: setting_num(
-                    conn,
-                    "referral.self_funder_grace_days",
-                    c.self_funder_grace_days,
-                ),
+                self_funder_grace_days: setting_num(conn, "referral.self_funder_grace_days", c.self_funder_grace_days),
             },
         })
     }
@@ -163,9 +135,7 @@ pub fn parse_time_arg(flag: &str, s: &str) -> Result<DateTime<Utc>> {
     parse_instant(s).map_err(|e| {
         let why = match e {
             TimeError::Unreadable => "is not a date or time hcp can read".to_string(),
-            TimeError::DoesNotExist => {
-                "does not exist in London time (the clocks went forward that night)".to_string()
-            }
+            TimeError::DoesNotExist => "does not exist in London time (the clocks went forward that night)".to_string(),
         };
         UserError::usage(format!("{flag} '{s}' {why}"))
             .hint(format!("accepted forms: {ACCEPTED_DATETIME_FORMS}"))
@@ -176,13 +146,8 @@ pub fn parse_time_arg(flag: &str, s: &str) -> Result<DateTime<Utc>> {
 /// A date given to a flag, or a usage error naming the flag, the value and the forms.
 pub fn parse_date_arg(flag: &str, s: &str) -> Result<NaiveDate> {
     crate::domain::dates::parse_date(s).ok_or_else(|| {
-        UserError::usage(format!(
-            "{flag} '{s}' is not a date hcp can read (or does not exist)"
-        ))
-        .hint(format!(
-            "accepted forms: {}",
-            crate::domain::dates::ACCEPTED_DATE_FORMS
-        ))
-        .into()
+        UserError::usage(format!("{flag} '{s}' is not a date hcp can read (or does not exist)"))
+            .hint(format!("accepted forms: {}", crate::domain::dates::ACCEPTED_DATE_FORMS))
+            .into()
     })
 }

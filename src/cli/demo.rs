@@ -38,21 +38,13 @@ struct Runner {
 impl Runner {
     fn cmd(&self, now: &str, args: &[&str]) -> Command {
         let mut c = Command::new(&self.exe);
-        c.args(args)
-            .env("HCP_DB", &self.db)
-            .env("HCP_NOW", now)
-            .env("HCP_USER", "demo.po")
-            .stdin(Stdio::null());
+        c.args(args).env("HCP_DB", &self.db).env("HCP_NOW", now).env("HCP_USER", "demo.po").stdin(Stdio::null());
         c
     }
 
     /// A step of the script: it must succeed (exit 0, or 3 for a referral saved incomplete).
     fn step(&self, now: &str, args: &[&str]) -> anyhow::Result<()> {
-        let out = self
-            .cmd(now, args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()?;
+        let out = self.cmd(now, args).stdout(Stdio::null()).stderr(Stdio::piped()).output()?;
         match out.status.code() {
             Some(0) | Some(3) => Ok(()),
             _ => Err(UserError::new(format!(
@@ -119,39 +111,14 @@ fn build(r: &Runner) -> anyhow::Result<()> {
             "Oakleaf Care",
             "contracted",
             CC,
-            vec![
-                "--email",
-                "offers@oakleaf.example.org",
-                "--senior-email",
-                "director@oakleaf.example.org",
-            ],
+            vec!["--email", "offers@oakleaf.example.org", "--senior-email", "director@oakleaf.example.org"],
         ),
-        (
-            "Harbour Homecare",
-            "contracted",
-            CC,
-            vec!["--email", "team@harbour.example.org"],
-        ),
+        ("Harbour Homecare", "contracted", CC, vec!["--email", "team@harbour.example.org"]),
         ("Downs Domiciliary", "contracted", CC, vec![]),
         ("Stour Valley Care", "contracted", CC, vec![]),
-        (
-            "Kingfisher Home Support",
-            "non-contracted",
-            CC,
-            vec!["--cqc-rating", "good", "--exceptions-list"],
-        ),
-        (
-            "Meadowsweet Care",
-            "non-contracted",
-            CC,
-            vec!["--cqc-rating", "outstanding"],
-        ),
-        (
-            "Saltmarsh Care",
-            "non-contracted",
-            CC,
-            vec!["--cqc-rating", "requires-improvement"],
-        ),
+        ("Kingfisher Home Support", "non-contracted", CC, vec!["--cqc-rating", "good", "--exceptions-list"]),
+        ("Meadowsweet Care", "non-contracted", CC, vec!["--cqc-rating", "outstanding"]),
+        ("Saltmarsh Care", "non-contracted", CC, vec!["--cqc-rating", "requires-improvement"]),
         ("Isle Care Partners", "contracted", "Thanet", vec![]),
         ("Viking Coast Care", "contracted", "Thanet", vec![]),
         ("Weald Homecare", "contracted", "West Kent", vec![]),
@@ -162,50 +129,11 @@ fn build(r: &Runner) -> anyhow::Result<()> {
         a.extend(extra);
         r.step(t0, &a)?;
     }
-    r.step(
-        t0,
-        &[
-            "cluster",
-            "rank",
-            "Canterbury",
-            "--providers",
-            "Oakleaf Care,Harbour Homecare,Downs Domiciliary",
-        ],
-    )?;
-    r.step(
-        t0,
-        &["area", "rank", CC, "--providers", "Stour Valley Care"],
-    )?;
-    r.step(
-        t0,
-        &[
-            "cluster",
-            "rank",
-            "Thanet",
-            "--providers",
-            "Isle Care Partners,Viking Coast Care",
-        ],
-    )?;
-    r.step(
-        t0,
-        &[
-            "cluster",
-            "rank",
-            "Maidstone",
-            "--providers",
-            "Weald Homecare,Medway Valley Care",
-        ],
-    )?;
-    r.step(
-        t0,
-        &[
-            "cluster",
-            "rank",
-            "Ashford",
-            "--providers",
-            "Ashford Community Care",
-        ],
-    )?;
+    r.step(t0, &["cluster", "rank", "Canterbury", "--providers", "Oakleaf Care,Harbour Homecare,Downs Domiciliary"])?;
+    r.step(t0, &["area", "rank", CC, "--providers", "Stour Valley Care"])?;
+    r.step(t0, &["cluster", "rank", "Thanet", "--providers", "Isle Care Partners,Viking Coast Care"])?;
+    r.step(t0, &["cluster", "rank", "Maidstone", "--providers", "Weald Homecare,Medway Valley Care"])?;
+    r.step(t0, &["cluster", "rank", "Ashford", "--providers", "Ashford Community Care"])?;
 
     let bica = format!("{DOCS},bica");
     let keah = format!("{DOCS},final-review");
@@ -398,10 +326,7 @@ fn build(r: &Runner) -> anyhow::Result<()> {
     }
     // Referral 10, Agnes: Oakleaf declines, Harbour lets the offer lapse, Downs is asked this morning.
     r.step("2026-11-20T10:00", &["offer", "10"])?;
-    r.step(
-        "2026-11-20T10:40",
-        &["respond", "10", "decline", "--reason", "no-capacity"],
-    )?;
+    r.step("2026-11-20T10:40", &["respond", "10", "decline", "--reason", "no-capacity"])?;
     r.step("2026-11-20T11:00", &["offer", "10"])?;
     r.step("2026-11-23T08:30", &["offer", "10"])?;
     // Referral 11, Stanley: placed with Oakleaf, confirmed, SDO sent.
@@ -409,30 +334,12 @@ fn build(r: &Runner) -> anyhow::Result<()> {
     r.step("2026-11-17T10:30", &["respond", "11", "accept"])?;
     r.step(
         "2026-11-17T14:00",
-        &[
-            "confirm",
-            "11",
-            "--start",
-            "2026-11-23",
-            "--call-times",
-            "08:00,18:00",
-            "--provider-ref",
-            "OAK-4471",
-        ],
+        &["confirm", "11", "--start", "2026-11-23", "--call-times", "08:00,18:00", "--provider-ref", "OAK-4471"],
     )?;
     r.step("2026-11-18T09:30", &["sdo", "11", "--sent"])?;
     // Referral 12, Łukasz: Isle Care Partners is considering until Tuesday noon.
     r.step("2026-11-20T09:00", &["offer", "12"])?;
-    r.step(
-        "2026-11-20T09:45",
-        &[
-            "respond",
-            "12",
-            "considering",
-            "--until",
-            "2026-11-24 12:00",
-        ],
-    )?;
+    r.step("2026-11-20T09:45", &["respond", "12", "considering", "--until", "2026-11-24 12:00"])?;
     // Referral 9, Harold: Weald accepted this morning; the confirmation form is due by 10:15.
     r.step("2026-11-23T08:00", &["offer", "9"])?;
     r.step("2026-11-23T08:15", &["respond", "9", "accept"])?;
@@ -440,46 +347,27 @@ fn build(r: &Runner) -> anyhow::Result<()> {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let db = args.output.clone().unwrap_or_else(|| {
-        ctx.temp_dir()
-            .join(format!("hcp-demo-{}.sqlite", std::process::id()))
-    });
+    let db =
+        args.output.clone().unwrap_or_else(|| ctx.temp_dir().join(format!("hcp-demo-{}.sqlite", std::process::id())));
     if db.exists() {
-        return Err(UserError::new(format!(
-            "{} already exists; the demo builds a new database",
-            db.display()
-        ))
-        .hint("choose another --output, or leave it out for a new file in the temporary folder")
-        .into());
+        return Err(UserError::new(format!("{} already exists; the demo builds a new database", db.display()))
+            .hint("choose another --output, or leave it out for a new file in the temporary folder")
+            .into());
     }
     let exe = std::env::current_exe()?;
-    let r = Runner {
-        exe,
-        db: db.clone(),
-    };
+    let r = Runner { exe, db: db.clone() };
     build(&r)?;
     if ctx.json {
-        super::output::json(
-            &serde_json::json!({ "db": db.display().to_string(), "now": DEMO_NOW }),
-        );
+        super::output::json(&serde_json::json!({ "db": db.display().to_string(), "now": DEMO_NOW }));
         return Ok(Exit::Done);
     }
     println!("hcp demo: fictional providers and clients, real Kent postcodes. Now is Monday 23 November 2026, 09:00.");
     println!("Database: {}", db.display());
-    r.show(
-        "Packages to be placed (and incomplete referrals), longest waiting first",
-        &["referral", "list"],
-    )?;
-    r.show(
-        "Whom to approach next for referral 10",
-        &["offer", "10", "--explain"],
-    )?;
+    r.show("Packages to be placed (and incomplete referrals), longest waiting first", &["referral", "list"])?;
+    r.show("Whom to approach next for referral 10", &["offer", "10", "--explain"])?;
     r.show("Escalations due this morning", &["escalate"])?;
     r.show("The PO's deadlines", &["due"])?;
-    println!(
-        "\nExplore it: HCP_DB={} HCP_NOW={DEMO_NOW} hcp referral show 10",
-        display(&db)
-    );
+    println!("\nExplore it: HCP_DB={} HCP_NOW={DEMO_NOW} hcp referral show 10", display(&db));
     Ok(Exit::Done)
 }
 

@@ -40,34 +40,22 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let now = ctx.now;
     let (json, user, colour) = (ctx.json, ctx.user.clone(), ctx.stdout_is_terminal);
     let conn = &ctx.store()?.conn;
-    let area = args
-        .area
-        .as_deref()
-        .map(|a| reference::find_area(conn, a))
-        .transpose()?;
+    let area = args.area.as_deref().map(|a| reference::find_area(conn, a)).transpose()?;
     let mine: Option<HashSet<i64>> = if args.mine {
-        let mut s = conn.prepare(
-            "SELECT DISTINCT referral_id FROM events WHERE user = ?1 AND referral_id IS NOT NULL",
-        )?;
-        let ids = s
-            .query_map([&user], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let mut s =
+            conn.prepare("SELECT DISTINCT referral_id FROM events WHERE user = ?1 AND referral_id IS NOT NULL")?;
+        let ids = s.query_map([&user], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Some(ids)
     } else {
         None
     };
-    let placeholders = (1..=STATES.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    let params: Vec<&dyn rusqlite::ToSql> =
-        STATES.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-    let mut sql = format!("WHERE (state IN ({placeholders}) OR (state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL))");
+    let placeholders = (1..=STATES.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+    let params: Vec<&dyn rusqlite::ToSql> = STATES.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+    let mut sql = format!(
+        "WHERE (state IN ({placeholders}) OR (state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL))"
+    );
     if area.is_some() {
-        sql.push_str(&format!(
-            " AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})",
-            STATES.len() + 1
-        ));
+        sql.push_str(&format!(" AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})", STATES.len() + 1));
     }
     let area_id = area.as_ref().map(|a| a.id);
     let mut p = params.clone();
@@ -86,28 +74,18 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let latest = os.last();
         let state = effective_state(stored, latest.map(|o| o.facts()).as_ref(), now);
         let mut push = |what: String, due: DateTime<Utc>, provider: Option<String>| {
-            items.push(Item {
-                referral: r.id,
-                name: r.name.clone(),
-                what,
-                due,
-                provider,
-            })
+            items.push(Item { referral: r.id, name: r.name.clone(), what, due, provider })
         };
         match state {
             State::Offered | State::Considering => {
                 if let Some(o) = latest {
                     match outcome(&o.facts(), now) {
-                        OfferOutcome::Awaiting { deadline } => push(
-                            "offer response (2 hours)".into(),
-                            deadline,
-                            Some(o.provider.clone()),
-                        ),
-                        OfferOutcome::Considering { until } => push(
-                            "considering: answer by".into(),
-                            until,
-                            Some(o.provider.clone()),
-                        ),
+                        OfferOutcome::Awaiting { deadline } => {
+                            push("offer response (2 hours)".into(), deadline, Some(o.provider.clone()))
+                        }
+                        OfferOutcome::Considering { until } => {
+                            push("considering: answer by".into(), until, Some(o.provider.clone()))
+                        }
                         _ => {}
                     }
                 }
@@ -118,31 +96,19 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                         .provider_id
                         .and_then(|pid| os.iter().find(|o| o.provider_id == pid))
                         .map(|o| o.provider.clone());
-                    push(
-                        "confirmation form to provider (2 hours after acceptance)".into(),
-                        at + Duration::hours(2),
-                        p,
-                    );
+                    push("confirmation form to provider (2 hours after acceptance)".into(), at + Duration::hours(2), p);
                 }
             }
             _ => {}
         }
         if state == State::Confirmed && r.sdo_sent_at.is_none() {
             if let Some(d) = r.sdo_due.as_deref().and_then(date) {
-                push(
-                    "SDO to provider (2 working days)".into(),
-                    end_of_london_day(d),
-                    None,
-                );
+                push("SDO to provider (2 working days)".into(), end_of_london_day(d), None);
             }
         }
         if matches!(state, State::Confirmed | State::Active) && r.fa_done_at.is_none() {
             if let Some(d) = r.fa_due.as_deref().and_then(date) {
-                push(
-                    "financial assessment (2 working days)".into(),
-                    end_of_london_day(d),
-                    None,
-                );
+                push("financial assessment (2 working days)".into(), end_of_london_day(d), None);
             }
         }
     }
@@ -189,10 +155,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             comfy_table::Cell::new(i.provider.clone().unwrap_or_default()),
         ];
         if mins < 0 && colour {
-            row = row
-                .into_iter()
-                .map(|c| c.fg(comfy_table::Color::Red))
-                .collect();
+            row = row.into_iter().map(|c| c.fg(comfy_table::Color::Red)).collect();
         }
         t.add_row(row);
     }

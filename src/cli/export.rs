@@ -18,9 +18,7 @@ pub enum Command {
 
 /// Write every referral in the Packages spreadsheet's column layout (by referral id).
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  hcp export packages --output packages.csv\n  hcp export packages --format json"
-)]
+#[command(after_help = "Example:\n  hcp export packages --output packages.csv\n  hcp export packages --format json")]
 pub struct Args {
     /// csv (default) or json.
     #[arg(long, default_value = "csv")]
@@ -37,26 +35,16 @@ fn yes_no(b: bool) -> String {
 fn local(s: &Option<String>) -> String {
     s.as_deref()
         .and_then(load_instant)
-        .map(|t| {
-            t.with_timezone(&London)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        .map(|t| t.with_timezone(&London).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     let Command::Packages(args) = c;
     // --json with no file means one JSON document on stdout, like every other command.
-    let format = if ctx.json && args.output.is_none() {
-        "json".to_string()
-    } else {
-        args.format.to_ascii_lowercase()
-    };
+    let format = if ctx.json && args.output.is_none() { "json".to_string() } else { args.format.to_ascii_lowercase() };
     if format != "csv" && format != "json" {
-        return Err(
-            UserError::usage(format!("--format '{}' is not csv or json", args.format)).into(),
-        );
+        return Err(UserError::usage(format!("--format '{}' is not csv or json", args.format)).into());
     }
     let all = views_in(ctx, &[])?;
     let headers: Vec<&str> = COLUMNS[..EXPORTED].iter().map(|c| c.0).collect();
@@ -74,18 +62,13 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
                 .then(|| v.offers.last().map(|o| o.provider.clone()))
                 .flatten()
             });
-            let offered_at = if provider.is_some() {
-                local(&v.offers.last().map(|o| o.offered_at.clone()))
-            } else {
-                String::new()
-            };
+            let offered_at =
+                if provider.is_some() { local(&v.offers.last().map(|o| o.offered_at.clone())) } else { String::new() };
             vec![
                 r.client_id.clone(),
                 r.name.clone(),
                 r.postcode.clone().unwrap_or_default(),
-                Team::parse(&r.team)
-                    .map(|t| t.label().to_string())
-                    .unwrap_or_default(),
+                Team::parse(&r.team).map(|t| t.label().to_string()).unwrap_or_default(),
                 r.referrer.clone(),
                 local(&Some(r.received_at.clone())),
                 r.start_date.clone(),
@@ -95,11 +78,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
                 yes_no(r.double_handed),
                 yes_no(r.lives_alone),
                 yes_no(r.known_to_act),
-                r.funding
-                    .as_deref()
-                    .and_then(Funding::parse)
-                    .map(|f| f.label().to_string())
-                    .unwrap_or_default(),
+                r.funding.as_deref().and_then(Funding::parse).map(|f| f.label().to_string()).unwrap_or_default(),
                 yes_no(r.hospital_discharge),
                 v.state.as_str().to_string(),
                 provider.unwrap_or_default(),
@@ -108,11 +87,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
                 String::new(),
                 r.notes.clone().unwrap_or_default(),
                 r.referrer_email.clone().unwrap_or_default(),
-                if r.cluster_by_hand {
-                    v.cluster.clone().unwrap_or_default()
-                } else {
-                    String::new()
-                },
+                if r.cluster_by_hand { v.cluster.clone().unwrap_or_default() } else { String::new() },
                 r.docs.replace(',', ", "),
                 r.risk.clone().unwrap_or_default(),
                 r.time_critical.clone().unwrap_or_default(),
@@ -124,9 +99,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
         })
         .collect();
     let text = if format == "csv" {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
         w.write_record(&headers)?;
         for row in &rows {
             w.write_record(row)?;
@@ -139,12 +112,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
                 let m: serde_json::Map<String, serde_json::Value> = headers
                     .iter()
                     .zip(row)
-                    .map(|(h, v)| {
-                        (
-                            h.to_ascii_lowercase().replace(' ', "_"),
-                            serde_json::Value::String(v.clone()),
-                        )
-                    })
+                    .map(|(h, v)| (h.to_ascii_lowercase().replace(' ', "_"), serde_json::Value::String(v.clone())))
                     .collect();
                 serde_json::Value::Object(m)
             })
@@ -153,12 +121,9 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text)
-                .map_err(|e| UserError::new(format!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(path, &text).map_err(|e| UserError::new(format!("cannot write {}: {e}", path.display())))?;
             if ctx.json && format == "csv" {
-                output::json(
-                    &serde_json::json!({ "file": path.display().to_string(), "rows": rows.len() }),
-                );
+                output::json(&serde_json::json!({ "file": path.display().to_string(), "rows": rows.len() }));
             } else if !ctx.json {
                 println!("{} packages written to {}.", rows.len(), path.display());
             }

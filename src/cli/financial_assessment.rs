@@ -7,7 +7,7 @@ use super::{output, Exit, Outcome};
 use crate::domain::dates::store_instant;
 use crate::domain::model::State;
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::referrals;
 use serde_json::json;
 
@@ -44,21 +44,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
         let (b, a) = referrals::diff(&v.r, &r).unwrap_or_default();
-        events::append(
-            tx,
-            Event {
-                at: &store_instant(at),
-                recorded_at: &now_s,
-                user: &user,
-                event: "financial assessment done",
-                entity: "referral",
-                entity_id: Some(r.id),
-                referral_id: Some(r.id),
-                details: json!({ "due": r.fa_due }),
-                before: Some(b),
-                after: Some(a),
-            },
-        )?;
+        Event::new("financial assessment done", "referral", &store_instant(at), &now_s, &user)
+            .on(Some(r.id), Some(r.id))
+            .details(json!({ "due": r.fa_due }))
+            .change(Some(b), Some(a))
+            .append(tx)?;
         Ok(r)
     })?;
     if json {

@@ -37,12 +37,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 }
             }
         }
-        t.add_row(vec![
-            load_instant(&r.at).map(show_instant).unwrap_or(r.at),
-            r.user,
-            r.event,
-            details.to_string(),
-        ]);
+        t.add_row(vec![load_instant(&r.at).map(show_instant).unwrap_or(r.at), r.user, r.event, details.to_string()]);
     }
     println!("{t}");
     Ok(Exit::Done)

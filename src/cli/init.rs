@@ -19,10 +19,7 @@ pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
     if json {
         output::json(&json!({ "db": path.display().to_string(), "schema_version": version }));
     } else {
-        println!(
-            "Database {} ready (schema version {version}).",
-            path.display()
-        );
+        println!("Database {} ready (schema version {version}).", path.display());
     }
     Ok(Exit::Done)
 }

@@ -10,7 +10,7 @@ use crate::domain::model::{PlacementType, ProviderType, State, Tier};
 use crate::domain::responses::response_deadline;
 use crate::error::UserError;
 use crate::io::email::{offer_message, OfferMessage};
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::{escalations, offers, providers, reference, referrals};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -46,16 +46,10 @@ pub struct Args {
 /// The protocol's answer for one referral as of `now`.
 pub fn allocate(conn: &Connection, v: &ReferralView, now: DateTime<Utc>) -> Result<Allocation> {
     let cluster_id = v.r.cluster_id.ok_or_else(|| {
-        UserError::new(format!("referral {} is not placed in a cluster", v.r.id)).hint(format!(
-            "give a Kent postcode or a cluster: hcp referral update {} --cluster NAME",
-            v.r.id
-        ))
+        UserError::new(format!("referral {} is not placed in a cluster", v.r.id))
+            .hint(format!("give a Kent postcode or a cluster: hcp referral update {} --cluster NAME", v.r.id))
     })?;
-    let area_id: i64 = conn.query_row(
-        "SELECT area_id FROM clusters WHERE id = ?1",
-        [cluster_id],
-        |r| r.get(0),
-    )?;
+    let area_id: i64 = conn.query_row("SELECT area_id FROM clusters WHERE id = ?1", [cluster_id], |r| r.get(0))?;
     let ladder = providers::ladder(conn, cluster_id, area_id)?;
     let facts: Vec<_> = v.offers.iter().map(|o| o.facts()).collect();
     let decisions = escalations::decisions_for(conn, v.r.id)?;
@@ -71,31 +65,18 @@ fn needs_hint(needs: Option<Needs>, id: i64) -> String {
     }
 }
 
-fn capacity_notes(
-    conn: &Connection,
-    v: &ReferralView,
-) -> Result<std::collections::HashMap<i64, String>> {
+fn capacity_notes(conn: &Connection, v: &ReferralView) -> Result<std::collections::HashMap<i64, String>> {
     let mut out = std::collections::HashMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT provider_id, SUM(weekly_minutes), MAX(from_date) FROM capacity
          WHERE (msoa_code = ?1 OR cluster_id = ?2) GROUP BY provider_id",
     )?;
     let rows = stmt.query_map(rusqlite::params![v.r.msoa_code, v.r.cluster_id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-        ))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
     })?;
     for row in rows {
         let (p, minutes, from) = row?;
-        out.insert(
-            p,
-            format!(
-                "reported {} h/week free from {from}",
-                crate::domain::text::show_hours(minutes)
-            ),
-        );
+        out.insert(p, format!("reported {} h/week free from {from}", crate::domain::text::show_hours(minutes)));
     }
     Ok(out)
 }
@@ -123,11 +104,7 @@ pub fn explain_json(
     })
 }
 
-pub fn print_explain(
-    v: &ReferralView,
-    a: &Allocation,
-    capacity: &std::collections::HashMap<i64, String>,
-) {
+pub fn print_explain(v: &ReferralView, a: &Allocation, capacity: &std::collections::HashMap<i64, String>) {
     println!(
         "Referral {} — cluster {}, area {} — {}",
         v.r.id,
@@ -135,43 +112,28 @@ pub fn print_explain(
         v.area.as_deref().unwrap_or("-"),
         v.state
     );
-    let mut t = output::table(&[
-        "", "provider", "tier", "rank", "eligible", "reason", "capacity",
-    ]);
+    let mut t = output::table(&["", "provider", "tier", "rank", "eligible", "reason", "capacity"]);
     for (i, c) in a.candidates.iter().enumerate() {
         t.add_row(vec![
-            if Some(i) == a.next {
-                "→".into()
-            } else {
-                String::new()
-            },
+            if Some(i) == a.next { "→".into() } else { String::new() },
             c.provider.clone(),
             c.tier.as_str().replace('_', " "),
             c.rank.to_string(),
-            if c.eligible {
-                "yes".into()
-            } else {
-                "no".into()
-            },
+            if c.eligible { "yes".into() } else { "no".into() },
             c.reason.clone(),
             capacity.get(&c.provider_id).cloned().unwrap_or_default(),
         ]);
     }
     if a.candidates.is_empty() {
-        println!("No providers are ranked for this cluster or cover this area yet (`hcp cluster rank`, `hcp provider add`).");
+        println!(
+            "No providers are ranked for this cluster or cover this area yet (`hcp cluster rank`, `hcp provider add`)."
+        );
     } else {
         println!("{t}");
     }
     match a.next_candidate() {
-        Some(c) => println!(
-            "Next: {} ({})",
-            c.provider,
-            c.tier.as_str().replace('_', " ")
-        ),
-        None => println!(
-            "Next: nobody — {}",
-            a.why_none.as_deref().unwrap_or("no eligible provider")
-        ),
+        Some(c) => println!("Next: {} ({})", c.provider, c.tier.as_str().replace('_', " ")),
+        None => println!("Next: nobody — {}", a.why_none.as_deref().unwrap_or("no eligible provider")),
     }
 }
 
@@ -268,18 +230,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         r.state = State::Offered.as_str().into();
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
-        events::append(tx, Event {
-            at: &at_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "offer made",
-            entity: "offer",
-            entity_id: Some(offer_id),
-            referral_id: Some(v.r.id),
-            details: json!({ "provider": provider_name, "tier": tier.as_str(), "placement_type": placement.as_str(), "deadline": deadline_s, "override_reason": override_reason }),
-            before: Some(json!({ "state": v.state.as_str() })),
-            after: Some(json!({ "state": "offered" })),
-        })?;
+        Event::new("offer made", "offer", &at_s, &now_s, &user)
+            .on(Some(offer_id), Some(v.r.id))
+            .details(json!({ "provider": provider_name, "tier": tier.as_str(), "placement_type": placement.as_str(), "deadline": deadline_s, "override_reason": override_reason }))
+            .change(Some(json!({ "state": v.state.as_str() })), Some(json!({ "state": "offered" })))
+            .append(tx)?;
         let place = v.place.clone();
         let message = offer_message(&OfferMessage {
             area: v.area.as_deref().unwrap_or("-"),

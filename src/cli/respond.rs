@@ -10,7 +10,7 @@ use crate::domain::waiting::Rule;
 use crate::error::UserError;
 use crate::io::email::decline_email;
 use crate::store::escalations::{self, NewEscalation};
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::{offers, providers, reference, referrals};
 use chrono::Duration;
 use clap::ValueEnum;
@@ -84,34 +84,23 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 .into())
         }
         (_, Some(r)) => Some(DeclineReason::parse(r).ok_or_else(|| {
-            UserError::usage(format!("--reason '{r}' is not a decline reason")).hint(format!(
-                "use one of: {} (and --note for details)",
-                DeclineReason::names()
-            ))
+            UserError::usage(format!("--reason '{r}' is not a decline reason"))
+                .hint(format!("use one of: {} (and --note for details)", DeclineReason::names()))
         })?),
         _ => None,
     };
     let until = match (&args.answer, &args.until) {
         (Answer::Considering, None) => {
-            return Err(UserError::usage(
-                "considering needs --until: the time the provider will answer by",
-            )
-            .hint("e.g. --until \"2026-11-24 12:00\"")
-            .into())
+            return Err(UserError::usage("considering needs --until: the time the provider will answer by")
+                .hint("e.g. --until \"2026-11-24 12:00\"")
+                .into())
         }
         (_, Some(u)) => Some(parse_time_arg("--until", u)?),
         _ => None,
     };
-    let future_start = args
-        .future_start
-        .as_deref()
-        .map(|d| parse_date_arg("--future-start", d))
-        .transpose()?;
+    let future_start = args.future_start.as_deref().map(|d| parse_date_arg("--future-start", d)).transpose()?;
     if args.answer == Answer::Partial && args.calls.is_none() {
-        return Err(UserError::usage(
-            "partial needs --calls N: the calls a day the provider takes",
-        )
-        .into());
+        return Err(UserError::usage("partial needs --calls N: the calls a day the provider takes").into());
     }
 
     let store = ctx.store()?;
@@ -239,18 +228,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 remainder.updated_at = now_s.clone();
                 remainder.notes = Some(format!("remaining {rest} calls a day of referral {} (partial acceptance by {})", r.id, o.provider));
                 let rid = referrals::insert(tx, &remainder)?;
-                events::append(tx, Event {
-                    at: &at_s,
-                    recorded_at: &now_s,
-                    user: &user,
-                    event: "referral split: remainder listed",
-                    entity: "referral",
-                    entity_id: Some(rid),
-                    referral_id: Some(rid),
-                    details: json!({ "parent": r.id, "calls_per_day": rest }),
-                    before: None,
-                    after: Some(serde_json::to_value(&remainder)?),
-                })?;
+                Event::new("referral split: remainder listed", "referral", &at_s, &now_s, &user)
+                    .on(Some(rid), Some(rid))
+                    .details(json!({ "parent": r.id, "calls_per_day": rest }))
+                    .change(None, Some(serde_json::to_value(&remainder)?))
+                    .append(tx)?;
                 linked = Some(rid);
                 r.weekly_minutes = r.weekly_minutes * calls / r.calls_per_day;
                 r.calls_per_day = calls;
@@ -263,22 +245,13 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
         let (b, a) = referrals::diff(&before, &r).unwrap_or_default();
-        events::append(tx, Event {
-            at: &at_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: &format!("response: {}", response.as_str()),
-            entity: "offer",
-            entity_id: Some(o.id),
-            referral_id: Some(r.id),
-            details: json!({
+        Event::new(&format!("response: {}", response.as_str()), "offer", &at_s, &now_s, &user)
+            .on(Some(o.id), Some(r.id))
+            .details(json!({
                 "offer": o.id, "provider": o.provider, "response": response.as_str(), "reason": o.reason,
                 "note": o.reason_text, "until": o.until, "future_start": o.future_start, "calls": o.calls,
                 "late": late, "linked_referral": linked, "forced": args.force && target.id != latest.id,
-            }),
-            before: Some(b),
-            after: Some(a),
-        })?;
+            })).change(Some(b), Some(a)).append(tx)?;
         // Decisions the ASM must take now (SPEC §8).
         let trigger = format!("offer-{}", o.id);
         let mut raised = Vec::new();
@@ -300,18 +273,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 raised_at: &at_s,
                 raised_by: &user,
             })? {
-                events::append(tx, Event {
-                    at: &at_s,
-                    recorded_at: &now_s,
-                    user: &user,
-                    event: "escalation raised",
-                    entity: "escalation",
-                    entity_id: Some(eid),
-                    referral_id: Some(r.id),
-                    details: json!({ "escalation": eid, "rule": rule.as_str(), "to": rule.recipient().as_str(), "note": note }),
-                    before: None,
-                    after: None,
-                })?;
+                Event::new("escalation raised", "escalation", &at_s, &now_s, &user)
+                    .on(Some(eid), Some(r.id))
+                    .details(json!({ "escalation": eid, "rule": rule.as_str(), "to": rule.recipient().as_str(), "note": note }))
+                    .append(tx)?;
             }
         }
         Ok((o.id, late, linked, email, r))
@@ -337,11 +302,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             Answer::Partial => "accepted part of",
         },
         r.id,
-        if late {
-            " (late: after the 2-hour deadline)"
-        } else {
-            ""
-        },
+        if late { " (late: after the 2-hour deadline)" } else { "" },
         r.state
     );
     match args.answer {

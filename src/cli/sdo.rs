@@ -6,15 +6,13 @@ use super::{output, Exit, Outcome};
 use crate::domain::dates::store_instant;
 use crate::domain::model::State;
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::referrals;
 use serde_json::json;
 
 /// Record that the SDO was sent: the package becomes active.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  hcp sdo 12 --sent\n  hcp sdo 12 --sent --at \"2026-11-25 10:00\""
-)]
+#[command(after_help = "Example:\n  hcp sdo 12 --sent\n  hcp sdo 12 --sent --at \"2026-11-25 10:00\"")]
 pub struct Args {
     /// The referral id.
     pub id: i64,
@@ -38,10 +36,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 "referral {} is {}; the SDO follows the provider's confirmation",
                 args.id, v.state
             ))
-            .hint(format!(
-                "record the Provider Confirmation Form first: hcp confirm {} --start DATE",
-                args.id
-            ))
+            .hint(format!("record the Provider Confirmation Form first: hcp confirm {} --start DATE", args.id))
             .into());
         }
         let mut r = v.r.clone();
@@ -50,32 +45,16 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
         let (b, a) = referrals::diff(&v.r, &r).unwrap_or_default();
-        let late = r
-            .sdo_due
-            .as_deref()
-            .and_then(view::date)
-            .is_some_and(|d| crate::domain::dates::london_date(at) > d);
-        events::append(
-            tx,
-            Event {
-                at: &store_instant(at),
-                recorded_at: &now_s,
-                user: &user,
-                event: "SDO sent",
-                entity: "referral",
-                entity_id: Some(r.id),
-                referral_id: Some(r.id),
-                details: json!({ "sdo_due": r.sdo_due, "late": late }),
-                before: Some(b),
-                after: Some(a),
-            },
-        )?;
+        let late = r.sdo_due.as_deref().and_then(view::date).is_some_and(|d| crate::domain::dates::london_date(at) > d);
+        Event::new("SDO sent", "referral", &store_instant(at), &now_s, &user)
+            .on(Some(r.id), Some(r.id))
+            .details(json!({ "sdo_due": r.sdo_due, "late": late }))
+            .change(Some(b), Some(a))
+            .append(tx)?;
         Ok(r)
     })?;
     if json {
-        output::json(
-            &json!({ "id": r.id, "state": r.state, "sdo_sent_at": r.sdo_sent_at, "sdo_due": r.sdo_due }),
-        );
+        output::json(&json!({ "id": r.id, "state": r.state, "sdo_sent_at": r.sdo_sent_at, "sdo_due": r.sdo_due }));
     } else {
         println!("SDO sent for referral {}: the package is active.", r.id);
     }

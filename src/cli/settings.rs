@@ -3,51 +3,23 @@
 use super::ctx::Ctx;
 use super::{output, Exit, Outcome};
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use serde_json::json;
 
 /// The settings hcp knows, their defaults and meaning.
 pub const KNOWN: &[(&str, &str, &str)] = &[
-    (
-        "rag.amber_days",
-        "5",
-        "working days waiting before a referral turns amber",
-    ),
-    (
-        "rag.red_days",
-        "10",
-        "working days waiting before a referral turns red",
-    ),
-    (
-        "rag.start_passed_red_days",
-        "5",
-        "working days past the requested start before red",
-    ),
-    (
-        "rag.handback_red_days",
-        "5",
-        "red when a handed-back package's care ends within this many days",
-    ),
-    (
-        "escalate.area_teleconference",
-        "5",
-        "referrals waiting in one area before an all-provider teleconference",
-    ),
+    ("rag.amber_days", "5", "working days waiting before a referral turns amber"),
+    ("rag.red_days", "10", "working days waiting before a referral turns red"),
+    ("rag.start_passed_red_days", "5", "working days past the requested start before red"),
+    ("rag.handback_red_days", "5", "red when a handed-back package's care ends within this many days"),
+    ("escalate.area_teleconference", "5", "referrals waiting in one area before an all-provider teleconference"),
     (
         "referral.keah_high_cost_pence",
         "50000",
         "KEaH weekly cost (pence) at which authorisation may follow the referral",
     ),
-    (
-        "referral.hours_tolerance_minutes",
-        "15",
-        "minutes a week hours may differ from calls × minutes × 7",
-    ),
-    (
-        "referral.self_funder_grace_days",
-        "5",
-        "KEaH self-funders' grace period in working days",
-    ),
+    ("referral.hours_tolerance_minutes", "15", "minutes a week hours may differ from calls × minutes × 7"),
+    ("referral.self_funder_grace_days", "5", "KEaH self-funders' grace period in working days"),
 ];
 
 #[derive(Debug, clap::Subcommand)]
@@ -72,10 +44,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
             }
             if json {
                 output::json(
-                    &rows
-                        .iter()
-                        .map(|(k, v, w)| json!({"key": k, "value": v, "meaning": w}))
-                        .collect::<Vec<_>>(),
+                    &rows.iter().map(|(k, v, w)| json!({"key": k, "value": v, "meaning": w})).collect::<Vec<_>>(),
                 );
             } else {
                 let mut t = output::table(&["setting", "value", "meaning"]);
@@ -93,27 +62,16 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
                     .into());
             }
             if value.trim().parse::<u32>().is_err() {
-                return Err(UserError::usage(format!(
-                    "setting {key} takes a whole number, not '{value}'"
-                ))
-                .into());
+                return Err(UserError::usage(format!("setting {key} takes a whole number, not '{value}'")).into());
             }
             let value = value.trim().to_string();
             store.write(|tx| {
                 let before: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = ?1", [&key], |r| r.get(0)).ok();
                 tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [&key, &value])?;
-                events::append(tx, Event {
-                    at: &now_s,
-                    recorded_at: &now_s,
-                    user: &user,
-                    event: "setting changed",
-                    entity: "setting",
-                    entity_id: None,
-                    referral_id: None,
-                    details: json!({ "key": key }),
-                    before: Some(json!({ key.clone(): before })),
-                    after: Some(json!({ key.clone(): value })),
-                })?;
+                Event::new("setting changed", "setting", &now_s, &now_s, &user)
+                    .details(json!({ "key": key }))
+                    .change(Some(json!({ key.clone(): before })), Some(json!({ key.clone(): value })))
+                    .append(tx)?;
                 Ok(())
             })?;
             if json {

@@ -46,11 +46,7 @@ pub fn list_facts(r: &Referral, state: State) -> ListFacts {
     ListFacts {
         state,
         team: Team::parse(&r.team).unwrap_or(Team::Act),
-        list_date: r
-            .list_date
-            .as_deref()
-            .and_then(load_instant)
-            .map(london_date),
+        list_date: r.list_date.as_deref().and_then(load_instant).map(london_date),
         start: date(&r.start_date).unwrap_or_default(),
         hospital_discharge: r.hospital_discharge,
         overstayer: r.in_keah,
@@ -68,73 +64,35 @@ pub struct Names {
 
 impl Names {
     pub fn load(conn: &Connection) -> Result<Names> {
-        let places = reference::all_places(conn)?
-            .into_iter()
-            .map(|p| (p.msoa.clone(), p))
-            .collect();
-        let mut s = conn.prepare_cached(
-            "SELECT c.id, c.name, a.name FROM clusters c JOIN areas a ON a.id = c.area_id",
-        )?;
+        let places = reference::all_places(conn)?.into_iter().map(|p| (p.msoa.clone(), p)).collect();
+        let mut s =
+            conn.prepare_cached("SELECT c.id, c.name, a.name FROM clusters c JOIN areas a ON a.id = c.area_id")?;
         let clusters = s
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    (r.get::<_, String>(1)?, r.get::<_, String>(2)?),
-                ))
-            })?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get::<_, String>(1)?, r.get::<_, String>(2)?))))?
             .collect::<Result<_, _>>()?;
         let mut s = conn.prepare_cached("SELECT id, name FROM providers")?;
-        let providers = s
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<Result<_, _>>()?;
-        Ok(Names {
-            places,
-            clusters,
-            providers,
-        })
+        let providers =
+            s.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(Names { places, clusters, providers })
     }
 }
 
 /// Build the view from a referral and its offers (oldest first).
-pub fn build(
-    names: &Names,
-    rules: &Rules,
-    now: DateTime<Utc>,
-    r: Referral,
-    offers: Vec<Offer>,
-) -> ReferralView {
+pub fn build(names: &Names, rules: &Rules, now: DateTime<Utc>, r: Referral, offers: Vec<Offer>) -> ReferralView {
     let stored = State::parse(&r.state).unwrap_or(State::Incomplete);
     let latest = offers.last().map(|o| o.facts());
     let state = effective_state(stored, latest.as_ref(), now);
     let facts = list_facts(&r, state);
     let today = london_date(now);
     let rag = rag(&facts, &rules.calendar, &rules.thresholds, today);
-    let wd = if state.on_list() {
-        working_days_waiting(&rules.calendar, facts.list_date, today)
-    } else {
-        None
-    };
-    let place = r
-        .msoa_code
-        .as_ref()
-        .and_then(|m| names.places.get(m))
-        .cloned();
+    let wd = if state.on_list() { working_days_waiting(&rules.calendar, facts.list_date, today) } else { None };
+    let place = r.msoa_code.as_ref().and_then(|m| names.places.get(m)).cloned();
     let (cluster, area) = match r.cluster_id.and_then(|c| names.clusters.get(&c)) {
         Some((c, a)) => (Some(c.clone()), Some(a.clone())),
         None => (None, None),
     };
     let provider = r.provider_id.and_then(|p| names.providers.get(&p)).cloned();
-    ReferralView {
-        r,
-        state,
-        rag,
-        working_days_waiting: wd,
-        place,
-        cluster,
-        area,
-        offers,
-        provider,
-    }
+    ReferralView { r, state, rag, working_days_waiting: wd, place, cluster, area, offers, provider }
 }
 
 pub fn load(conn: &Connection, rules: &Rules, now: DateTime<Utc>, id: i64) -> Result<ReferralView> {
@@ -144,10 +102,7 @@ pub fn load(conn: &Connection, rules: &Rules, now: DateTime<Utc>, id: i64) -> Re
 }
 
 fn instant_json(s: &Option<String>) -> Value {
-    s.as_deref()
-        .and_then(load_instant)
-        .map(|t| Value::String(json_instant(t)))
-        .unwrap_or(Value::Null)
+    s.as_deref().and_then(load_instant).map(|t| Value::String(json_instant(t))).unwrap_or(Value::Null)
 }
 
 pub fn offer_json(o: &Offer, now: DateTime<Utc>) -> Value {
@@ -231,11 +186,7 @@ impl ReferralView {
             if r.calls_per_day == 1 { "" } else { "s" },
             r.minutes_per_call,
             show_hours(r.weekly_minutes),
-            if r.double_handed {
-                ", double-handed"
-            } else {
-                ""
-            }
+            if r.double_handed { ", double-handed" } else { "" }
         )
     }
 }

@@ -111,11 +111,7 @@ fn bar(
     now: DateTime<Utc>,
 ) -> Option<String> {
     // The latest offer to this provider on this referral decides its standing.
-    if let Some(o) = offers
-        .iter()
-        .filter(|o| o.provider_id == p.id)
-        .max_by_key(|o| (o.offered_at, o.id))
-    {
+    if let Some(o) = offers.iter().filter(|o| o.provider_id == p.id).max_by_key(|o| (o.offered_at, o.id)) {
         match outcome(o, now) {
             Outcome::Declined { at, reason } => {
                 return Some(match reason {
@@ -126,26 +122,16 @@ fn bar(
             Outcome::Lapsed { deadline } => {
                 return Some(format!(
                     "lapsed: no answer by {}",
-                    deadline
-                        .with_timezone(&chrono_tz::Europe::London)
-                        .format("%H:%M")
+                    deadline.with_timezone(&chrono_tz::Europe::London).format("%H:%M")
                 ))
             }
             Outcome::ConsideringExpired { until } => {
-                return Some(format!(
-                    "was considering; no answer by {}",
-                    show_short(until)
-                ))
+                return Some(format!("was considering; no answer by {}", show_short(until)))
             }
             Outcome::Awaiting { deadline } => {
-                return Some(format!(
-                    "offer outstanding: answer due by {}",
-                    show_short(deadline)
-                ))
+                return Some(format!("offer outstanding: answer due by {}", show_short(deadline)))
             }
-            Outcome::Considering { until } => {
-                return Some(format!("considering until {}", show_short(until)))
-            }
+            Outcome::Considering { until } => return Some(format!("considering until {}", show_short(until))),
             Outcome::Accepted => return Some("accepted".into()),
             Outcome::Tentative => return Some("tentatively accepted".into()),
             Outcome::Partial => return Some("accepted part of the package".into()),
@@ -174,12 +160,7 @@ fn bar(
 
 /// The protocol itself. Clustered providers first, then other contracted, then non-contracted
 /// only with permission; never one that declined or lapsed; one outstanding offer at a time.
-pub fn candidates(
-    ladder: &Ladder,
-    offers: &[OfferFacts],
-    decisions: &Decisions,
-    now: DateTime<Utc>,
-) -> Allocation {
+pub fn candidates(ladder: &Ladder, offers: &[OfferFacts], decisions: &Decisions, now: DateTime<Utc>) -> Allocation {
     let mut list = Vec::new();
     let mut seen = BTreeSet::new();
     for (tier, providers) in [
@@ -202,11 +183,7 @@ pub fn candidates(
                 (_, t) => format!(
                     "CQC {}; placement would be {}",
                     p.cqc.map(|c| c.plain()).unwrap_or("unrated"),
-                    if t == PlacementType::Exception {
-                        "an Exception"
-                    } else {
-                        "an Indi"
-                    }
+                    if t == PlacementType::Exception { "an Exception" } else { "an Indi" }
                 ),
             });
             list.push(Candidate {
@@ -222,33 +199,25 @@ pub fn candidates(
     }
 
     // One outstanding offer at a time.
-    let pending: Vec<(&OfferFacts, Outcome)> = offers
-        .iter()
-        .map(|o| (o, outcome(o, now)))
-        .filter(|(_, oc)| oc.is_pending())
-        .collect();
-    if pending
-        .iter()
-        .any(|(_, oc)| matches!(oc, Outcome::Awaiting { .. }))
-    {
+    let pending: Vec<(&OfferFacts, Outcome)> =
+        offers.iter().map(|o| (o, outcome(o, now))).filter(|(_, oc)| oc.is_pending()).collect();
+    if pending.iter().any(|(_, oc)| matches!(oc, Outcome::Awaiting { .. })) {
         return Allocation {
             candidates: list,
             next: None,
             needs: Some(Needs::OutstandingOffer),
-            why_none: Some(
-                "an offer is outstanding; wait for the answer or for it to lapse".into(),
-            ),
+            why_none: Some("an offer is outstanding; wait for the answer or for it to lapse".into()),
         };
     }
-    if pending
-        .iter()
-        .any(|(o, _)| !decisions.approach_next.contains(&o.id))
-    {
+    if pending.iter().any(|(o, _)| !decisions.approach_next.contains(&o.id)) {
         return Allocation {
             candidates: list,
             next: None,
             needs: Some(Needs::AsmDecisionConsidering),
-            why_none: Some("a provider is still considering; the ASM decides whether to approach the next provider meanwhile".into()),
+            why_none: Some(
+                "a provider is still considering; the ASM decides whether to approach the next provider meanwhile"
+                    .into(),
+            ),
         };
     }
 
@@ -261,12 +230,7 @@ pub fn candidates(
         ),
         None => (None, Some("no provider is left to approach: every eligible provider has declined or lapsed".into())),
     };
-    Allocation {
-        candidates: list,
-        next,
-        needs,
-        why_none,
-    }
+    Allocation { candidates: list, next, needs, why_none }
 }
 
 #[cfg(test)]
@@ -302,10 +266,7 @@ mod tests {
             ],
             other_contracted: vec![provider(4, "Delta", ProviderType::Contracted)],
             non_contracted: vec![
-                ProviderFacts {
-                    exceptions_list: true,
-                    ..provider(5, "Epsilon", ProviderType::NonContracted)
-                },
+                ProviderFacts { exceptions_list: true, ..provider(5, "Epsilon", ProviderType::NonContracted) },
                 provider(6, "Foxglove", ProviderType::NonContracted),
                 ProviderFacts {
                     cqc: Some(CqcRating::RequiresImprovement),
@@ -343,48 +304,29 @@ mod tests {
         for (i, want) in ["Alpha", "Beta", "Gamma", "Delta"].iter().enumerate() {
             let a = candidates(&l, &offers, &d, now);
             assert_eq!(next_name(&a), Some(*want));
-            offers.push(offer(
-                i as i64 + 1,
-                i as i64 + 1,
-                &format!("2026-11-23 1{i}:00"),
-                Some(Response::Decline),
-            ));
+            offers.push(offer(i as i64 + 1, i as i64 + 1, &format!("2026-11-23 1{i}:00"), Some(Response::Decline)));
         }
         let a = candidates(&l, &offers, &d, now);
         assert_eq!(a.next, None);
         assert_eq!(a.needs, Some(Needs::AsmPermissionNonContracted));
         assert_eq!(a.candidates[0].reason, "declined 23/11 10:10: no capacity");
-        assert_eq!(
-            a.candidates[4].reason,
-            "needs ASM permission for non-contracted"
-        );
+        assert_eq!(a.candidates[4].reason, "needs ASM permission for non-contracted");
         assert_eq!(a.candidates[6].reason, "CQC rating requires improvement");
     }
 
     #[test]
     fn with_permission_non_contracted_goes_to_good_providers_typed_exception_or_indi() {
         let l = ladder();
-        let d = Decisions {
-            non_contracted_permitted: true,
-            ..Default::default()
-        };
-        let offers: Vec<_> = (1..=4)
-            .map(|i| offer(i, i, "2026-11-23 10:00", Some(Response::Decline)))
-            .collect();
+        let d = Decisions { non_contracted_permitted: true, ..Default::default() };
+        let offers: Vec<_> = (1..=4).map(|i| offer(i, i, "2026-11-23 10:00", Some(Response::Decline))).collect();
         let a = candidates(&l, &offers, &d, t("2026-11-23 19:00"));
         let c = a.next_candidate().unwrap();
-        assert_eq!(
-            (c.provider.as_str(), c.placement_type),
-            ("Epsilon", PlacementType::Exception)
-        );
+        assert_eq!((c.provider.as_str(), c.placement_type), ("Epsilon", PlacementType::Exception));
         let mut offers = offers;
         offers.push(offer(5, 5, "2026-11-23 12:00", Some(Response::Decline)));
         let a = candidates(&l, &offers, &d, t("2026-11-23 19:00"));
         let c = a.next_candidate().unwrap();
-        assert_eq!(
-            (c.provider.as_str(), c.placement_type),
-            ("Foxglove", PlacementType::Indi)
-        );
+        assert_eq!((c.provider.as_str(), c.placement_type), ("Foxglove", PlacementType::Indi));
         offers.push(offer(6, 6, "2026-11-23 13:00", Some(Response::Decline)));
         let a = candidates(&l, &offers, &d, t("2026-11-23 19:00"));
         // Grim's CQC rating keeps it off; nobody is left.
@@ -413,14 +355,8 @@ mod tests {
         assert_eq!(next_name(&a), Some("Delta"));
         assert_eq!(a.candidates[1].reason, "sanctioned; no joint decision");
         assert_eq!(a.candidates[2].reason, "suspended");
-        let d = Decisions {
-            allowed_sanctioned: [2].into_iter().collect(),
-            ..Default::default()
-        };
-        assert_eq!(
-            next_name(&candidates(&l, &offers, &d, t("2026-11-23 11:00"))),
-            Some("Beta")
-        );
+        let d = Decisions { allowed_sanctioned: [2].into_iter().collect(), ..Default::default() };
+        assert_eq!(next_name(&candidates(&l, &offers, &d, t("2026-11-23 11:00"))), Some("Beta"));
     }
 
     #[test]
@@ -428,17 +364,9 @@ mod tests {
         let l = ladder();
         let mut o = offer(1, 1, "2026-11-23 10:00", Some(Response::Considering));
         o.until = Some(t("2026-11-24 12:00"));
-        let a = candidates(
-            &l,
-            std::slice::from_ref(&o),
-            &Decisions::default(),
-            t("2026-11-23 11:00"),
-        );
+        let a = candidates(&l, std::slice::from_ref(&o), &Decisions::default(), t("2026-11-23 11:00"));
         assert_eq!(a.needs, Some(Needs::AsmDecisionConsidering));
-        let d = Decisions {
-            approach_next: [1].into_iter().collect(),
-            ..Default::default()
-        };
+        let d = Decisions { approach_next: [1].into_iter().collect(), ..Default::default() };
         let a = candidates(&l, std::slice::from_ref(&o), &d, t("2026-11-23 11:00"));
         assert_eq!(next_name(&a), Some("Beta"));
         // Once the answer-by time passes, considering counts as a decline.
@@ -451,16 +379,8 @@ mod tests {
             move |(contracted, status, sanctioned, cqc, exc)| ProviderFacts {
                 id,
                 name: format!("P{id}"),
-                contract: if contracted {
-                    ProviderType::Contracted
-                } else {
-                    ProviderType::NonContracted
-                },
-                status: [
-                    ProviderStatus::Active,
-                    ProviderStatus::Suspended,
-                    ProviderStatus::Exited,
-                ][status as usize],
+                contract: if contracted { ProviderType::Contracted } else { ProviderType::NonContracted },
+                status: [ProviderStatus::Active, ProviderStatus::Suspended, ProviderStatus::Exited][status as usize],
                 sanctioned,
                 cqc: Some(CqcRating::ALL[cqc as usize]),
                 exceptions_list: exc,
@@ -511,31 +431,17 @@ mod tests {
                             response,
                             responded_at: response.map(|_| at + chrono::Duration::minutes(5)),
                             reason: None,
-                            until: (response == Some(Response::Considering))
-                                .then_some(at + chrono::Duration::hours(5)),
+                            until: (response == Some(Response::Considering)).then_some(at + chrono::Duration::hours(5)),
                             future_start: None,
                         }
                     })
                     .collect();
                 let decisions = Decisions {
                     non_contracted_permitted: permitted,
-                    approach_next: if approach {
-                        offers.iter().map(|o| o.id).collect()
-                    } else {
-                        BTreeSet::new()
-                    },
+                    approach_next: if approach { offers.iter().map(|o| o.id).collect() } else { BTreeSet::new() },
                     allowed_sanctioned: BTreeSet::new(),
                 };
-                (
-                    Ladder {
-                        clustered,
-                        other_contracted: other,
-                        non_contracted: non,
-                    },
-                    offers,
-                    decisions,
-                    now_min,
-                )
+                (Ladder { clustered, other_contracted: other, non_contracted: non }, offers, decisions, now_min)
             })
     }
 

@@ -22,9 +22,7 @@ pub struct WorkingCalendar {
 
 impl WorkingCalendar {
     pub fn new(holidays: impl IntoIterator<Item = BankHoliday>) -> Self {
-        WorkingCalendar {
-            holidays: holidays.into_iter().map(|h| (h.date, h.title)).collect(),
-        }
+        WorkingCalendar { holidays: holidays.into_iter().map(|h| (h.date, h.title)).collect() }
     }
 
     pub fn is_bank_holiday(&self, day: NaiveDate) -> bool {
@@ -79,13 +77,7 @@ impl WorkingCalendar {
         if to < from {
             return Vec::new();
         }
-        self.holidays
-            .range(from..=to)
-            .map(|(d, t)| BankHoliday {
-                date: *d,
-                title: t.clone(),
-            })
-            .collect()
+        self.holidays.range(from..=to).map(|(d, t)| BankHoliday { date: *d, title: t.clone() }).collect()
     }
 
     pub fn len(&self) -> usize {
@@ -105,15 +97,11 @@ pub fn parse_holiday_csv(text: &str) -> Result<Vec<BankHoliday>, String> {
         if line.is_empty() {
             continue;
         }
-        let (date, title) = line
-            .split_once(',')
-            .ok_or_else(|| format!("line {}: expected date,title ({line})", i + 1))?;
-        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .map_err(|_| format!("line {}: not a date ({date})", i + 1))?;
-        out.push(BankHoliday {
-            date,
-            title: title.trim_matches('"').to_string(),
-        });
+        let (date, title) =
+            line.split_once(',').ok_or_else(|| format!("line {}: expected date,title ({line})", i + 1))?;
+        let date =
+            NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| format!("line {}: not a date ({date})", i + 1))?;
+        out.push(BankHoliday { date, title: title.trim_matches('"').to_string() });
     }
     Ok(out)
 }

@@ -49,11 +49,7 @@ pub struct CompletenessRules {
 
 impl Default for CompletenessRules {
     fn default() -> Self {
-        CompletenessRules {
-            keah_high_cost_pence: 50_000,
-            hours_tolerance_minutes: 15,
-            self_funder_grace_days: 5,
-        }
+        CompletenessRules { keah_high_cost_pence: 50_000, hours_tolerance_minutes: 15, self_funder_grace_days: 5 }
     }
 }
 
@@ -65,10 +61,7 @@ pub struct Missing {
 }
 
 fn missing(item: Item, sentence: impl Into<String>) -> Missing {
-    Missing {
-        item,
-        sentence: sentence.into(),
-    }
+    Missing { item, sentence: sentence.into() }
 }
 
 /// Every item that stops the referral joining the list, in checklist order.
@@ -77,18 +70,15 @@ pub fn check(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules
     let has = |i: Item| f.docs.contains(&i);
 
     // Guidance: authorisation first, except KEaH for a high-cost package (it may follow).
-    let keah_high_cost = f.team == Team::Keah
-        && f.estimated_weekly_pence
-            .is_some_and(|e| e >= rules.keah_high_cost_pence);
+    let keah_high_cost =
+        f.team == Team::Keah && f.estimated_weekly_pence.is_some_and(|e| e >= rules.keah_high_cost_pence);
     if !keah_high_cost {
         if !has(Item::FinancialAuthorisation) {
             out.push(missing(
                 Item::FinancialAuthorisation,
                 "Financial authorisation for the package at the appropriate level.",
             ));
-        } else if let (Some(auth), Some(est)) =
-            (f.authorised_weekly_pence, f.estimated_weekly_pence)
-        {
+        } else if let (Some(auth), Some(est)) = (f.authorised_weekly_pence, f.estimated_weekly_pence) {
             if auth < est {
                 out.push(missing(
                     Item::FinancialAuthorisation,
@@ -102,40 +92,22 @@ pub fn check(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules
         }
     }
     if !has(Item::ReferralForm) {
-        out.push(missing(
-            Item::ReferralForm,
-            "A completed Purchasing Referral Form.",
-        ));
+        out.push(missing(Item::ReferralForm, "A completed Purchasing Referral Form."));
     }
     if !has(Item::ChargingLetter) {
-        out.push(missing(
-            Item::ChargingLetter,
-            "The client's signed charging letter.",
-        ));
+        out.push(missing(Item::ChargingLetter, "The client's signed charging letter."));
     }
     if !has(Item::AisUpdated) {
-        out.push(missing(
-            Item::AisUpdated,
-            "Swift/AIS updated with the client's current details.",
-        ));
+        out.push(missing(Item::AisUpdated, "Swift/AIS updated with the client's current details."));
     }
     if f.known_to_act && !has(Item::Bica) {
-        out.push(missing(
-            Item::Bica,
-            "A complete and current BICA (the client is known to ACT).",
-        ));
+        out.push(missing(Item::Bica, "A complete and current BICA (the client is known to ACT)."));
     }
     if (f.team == Team::Keah || f.recent_keah) && !has(Item::FinalReview) {
-        out.push(missing(
-            Item::FinalReview,
-            "The KEaH Final Review Form (referred by KEaH or a recent KEaH episode).",
-        ));
+        out.push(missing(Item::FinalReview, "The KEaH Final Review Form (referred by KEaH or a recent KEaH episode)."));
     }
     if f.risk_flagged && !has(Item::RiskAssessment) {
-        out.push(missing(
-            Item::RiskAssessment,
-            "A risk assessment for the risk flagged on the referral.",
-        ));
+        out.push(missing(Item::RiskAssessment, "A risk assessment for the risk flagged on the referral."));
     }
     if (f.time_critical || f.bypass_keah) && !has(Item::TmApproval) {
         let why = match (f.time_critical, f.bypass_keah) {
@@ -224,14 +196,9 @@ mod tests {
             bypass_keah: false,
             risk_flagged: false,
             time_critical: false,
-            docs: [
-                Item::FinancialAuthorisation,
-                Item::ReferralForm,
-                Item::ChargingLetter,
-                Item::AisUpdated,
-            ]
-            .into_iter()
-            .collect(),
+            docs: [Item::FinancialAuthorisation, Item::ReferralForm, Item::ChargingLetter, Item::AisUpdated]
+                .into_iter()
+                .collect(),
             has_cluster: true,
             postcode_given: true,
             received: d("2026-11-23"),
@@ -246,14 +213,7 @@ mod tests {
     }
 
     fn items(f: &ReferralFacts) -> Vec<Item> {
-        check(
-            f,
-            &WorkingCalendar::default(),
-            &CompletenessRules::default(),
-        )
-        .into_iter()
-        .map(|m| m.item)
-        .collect()
+        check(f, &WorkingCalendar::default(), &CompletenessRules::default()).into_iter().map(|m| m.item).collect()
     }
 
     fn without(doc: Item) -> ReferralFacts {
@@ -269,12 +229,7 @@ mod tests {
 
     #[test]
     fn the_four_documents_are_always_required() {
-        for doc in [
-            Item::FinancialAuthorisation,
-            Item::ReferralForm,
-            Item::ChargingLetter,
-            Item::AisUpdated,
-        ] {
+        for doc in [Item::FinancialAuthorisation, Item::ReferralForm, Item::ChargingLetter, Item::AisUpdated] {
             assert_eq!(items(&without(doc)), vec![doc]);
         }
     }
@@ -316,11 +271,7 @@ mod tests {
         assert_eq!(items(&f), vec![Item::TmApproval]);
         let mut g = complete();
         g.bypass_keah = true;
-        let got = check(
-            &g,
-            &WorkingCalendar::default(),
-            &CompletenessRules::default(),
-        );
+        let got = check(&g, &WorkingCalendar::default(), &CompletenessRules::default());
         assert_eq!(got.len(), 1);
         assert!(got[0].sentence.contains("bypassing KEaH"));
         g.docs.insert(Item::TmApproval);
@@ -332,11 +283,7 @@ mod tests {
         let mut f = complete();
         f.authorised_weekly_pence = Some(20_000);
         f.estimated_weekly_pence = Some(25_000);
-        let got = check(
-            &f,
-            &WorkingCalendar::default(),
-            &CompletenessRules::default(),
-        );
+        let got = check(&f, &WorkingCalendar::default(), &CompletenessRules::default());
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].item, Item::FinancialAuthorisation);
         assert!(got[0].sentence.contains("£200.00") && got[0].sentence.contains("£250.00"));
@@ -364,19 +311,11 @@ mod tests {
     fn postcode_and_cluster() {
         let mut f = complete();
         f.has_cluster = false;
-        let got = check(
-            &f,
-            &WorkingCalendar::default(),
-            &CompletenessRules::default(),
-        );
+        let got = check(&f, &WorkingCalendar::default(), &CompletenessRules::default());
         assert_eq!(got[0].item, Item::Postcode);
         assert!(got[0].sentence.contains("not in Kent"));
         f.postcode_given = false;
-        let got = check(
-            &f,
-            &WorkingCalendar::default(),
-            &CompletenessRules::default(),
-        );
+        let got = check(&f, &WorkingCalendar::default(), &CompletenessRules::default());
         assert_eq!(got[0].sentence, "The client's postcode.");
     }
 
@@ -397,11 +336,7 @@ mod tests {
         f.weekly_minutes = 840 + 16;
         assert_eq!(items(&f), vec![Item::HoursMismatch]);
         f.weekly_minutes = 600;
-        let got = check(
-            &f,
-            &WorkingCalendar::default(),
-            &CompletenessRules::default(),
-        );
+        let got = check(&f, &WorkingCalendar::default(), &CompletenessRules::default());
         assert!(got[0].sentence.contains("14 hours") && got[0].sentence.contains("says 10"));
     }
 
@@ -419,10 +354,8 @@ mod tests {
     #[test]
     fn keah_self_funder_grace_period_uses_working_days() {
         let cal = WorkingCalendar::new(
-            super::super::calendar::parse_holiday_csv(include_str!(
-                "../../data/bank-holidays-england-and-wales.csv"
-            ))
-            .unwrap(),
+            super::super::calendar::parse_holiday_csv(include_str!("../../data/bank-holidays-england-and-wales.csv"))
+                .unwrap(),
         );
         let mut f = complete();
         f.team = Team::Keah;

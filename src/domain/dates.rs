@@ -20,9 +20,7 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
     if let Some(d) = quick_date(s) {
         return d;
     }
-    for fmt in [
-        "%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y", "%d.%m.%Y",
-    ] {
+    for fmt in ["%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y", "%d.%m.%Y"] {
         if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
             if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
                 return Some(d);
@@ -45,22 +43,18 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
 fn quick_date(s: &str) -> Option<Option<NaiveDate>> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
+        b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
     };
     if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
         return Some(
-            NaiveDate::from_ymd_opt(y as i32, m, d)
-                .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d))),
+            NaiveDate::from_ymd_opt(y as i32, m, d).filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d))),
         );
     }
     if b.len() == 10 && b[2] == b'/' && b[5] == b'/' {
         let (d, m, y) = (num(0..2)?, num(3..5)?, num(6..10)?);
         return Some(
-            NaiveDate::from_ymd_opt(y as i32, m, d)
-                .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d))),
+            NaiveDate::from_ymd_opt(y as i32, m, d).filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d))),
         );
     }
     None
@@ -82,10 +76,7 @@ pub fn parse_local_datetime(input: &str) -> Option<NaiveDateTime> {
     if let Some(d) = parse_date(s) {
         return d.and_hms_opt(0, 0, 0);
     }
-    let (date, time) = s
-        .split_once('T')
-        .or_else(|| s.rsplit_once(' '))
-        .or_else(|| s.split_once(' '))?;
+    let (date, time) = s.split_once('T').or_else(|| s.rsplit_once(' ')).or_else(|| s.split_once(' '))?;
     let d = parse_date(date)?;
     let t = parse_time(time)?;
     Some(NaiveDateTime::new(d, t))
@@ -106,11 +97,7 @@ pub fn parse_instant(input: &str) -> Result<DateTime<Utc>, TimeError> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt.with_timezone(&Utc));
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M%:z",
-        "%Y-%m-%d %H:%M%:z",
-        "%Y-%m-%dT%H:%M:%S%:z",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%dT%H:%M:%S%:z"] {
         if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
             return Ok(dt.with_timezone(&Utc));
         }
@@ -153,28 +140,16 @@ pub fn end_of_london_day(d: NaiveDate) -> DateTime<Utc> {
 /// How an instant is stored: RFC 3339 UTC to the second, so text order is time order.
 pub fn store_instant(t: DateTime<Utc>) -> String {
     use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())
 }
 
 pub fn load_instant(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// Shown to people: `23/11/2026 14:05 GMT` in London time.
 pub fn show_instant(t: DateTime<Utc>) -> String {
-    t.with_timezone(&London)
-        .format("%d/%m/%Y %H:%M %Z")
-        .to_string()
+    t.with_timezone(&London).format("%d/%m/%Y %H:%M %Z").to_string()
 }
 
 /// Shown in JSON: ISO 8601 in London time with its offset, e.g. `2026-11-23T14:05:00+00:00`.
@@ -202,24 +177,10 @@ mod tests {
     #[test]
     fn dates_in_every_accepted_form() {
         let want = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        for s in [
-            "2026-11-23",
-            "23/11/2026",
-            "23/11/26",
-            "23-Nov-2026",
-            "23 November 2026",
-            " 23/11/2026 ",
-        ] {
+        for s in ["2026-11-23", "23/11/2026", "23/11/26", "23-Nov-2026", "23 November 2026", " 23/11/2026 "] {
             assert_eq!(parse_date(s), Some(want), "{s}");
         }
-        for s in [
-            "31/02/2026",
-            "2026-02-30",
-            "tomorrow",
-            "",
-            "11/23/2026",
-            "23/11",
-        ] {
+        for s in ["31/02/2026", "2026-02-30", "tomorrow", "", "11/23/2026", "23/11"] {
             assert_eq!(parse_date(s), None, "{s}");
         }
     }
@@ -227,45 +188,21 @@ mod tests {
     #[test]
     fn local_times_are_london_time() {
         // November: GMT, so local = UTC.
-        assert_eq!(
-            parse_instant("2026-11-23 09:15").unwrap(),
-            utc("2026-11-23T09:15:00Z")
-        );
-        assert_eq!(
-            parse_instant("23/11/2026 09:15").unwrap(),
-            utc("2026-11-23T09:15:00Z")
-        );
+        assert_eq!(parse_instant("2026-11-23 09:15").unwrap(), utc("2026-11-23T09:15:00Z"));
+        assert_eq!(parse_instant("23/11/2026 09:15").unwrap(), utc("2026-11-23T09:15:00Z"));
         // July: BST, one hour ahead of UTC.
-        assert_eq!(
-            parse_instant("2026-07-01T09:00").unwrap(),
-            utc("2026-07-01T08:00:00Z")
-        );
-        assert_eq!(
-            parse_instant("2026-07-01T09:00Z").unwrap(),
-            utc("2026-07-01T09:00:00Z")
-        );
-        assert_eq!(
-            parse_instant("2026-07-01T09:00:00+02:00").unwrap(),
-            utc("2026-07-01T07:00:00Z")
-        );
-        assert_eq!(
-            parse_instant("2026-11-23").unwrap(),
-            utc("2026-11-23T00:00:00Z")
-        );
+        assert_eq!(parse_instant("2026-07-01T09:00").unwrap(), utc("2026-07-01T08:00:00Z"));
+        assert_eq!(parse_instant("2026-07-01T09:00Z").unwrap(), utc("2026-07-01T09:00:00Z"));
+        assert_eq!(parse_instant("2026-07-01T09:00:00+02:00").unwrap(), utc("2026-07-01T07:00:00Z"));
+        assert_eq!(parse_instant("2026-11-23").unwrap(), utc("2026-11-23T00:00:00Z"));
     }
 
     #[test]
     fn clock_change_gap_and_overlap() {
         // 01:30 on Sunday 29 March 2026 does not exist in London.
-        assert_eq!(
-            parse_instant("2026-03-29 01:30"),
-            Err(TimeError::DoesNotExist)
-        );
+        assert_eq!(parse_instant("2026-03-29 01:30"), Err(TimeError::DoesNotExist));
         // 01:30 on Sunday 25 October 2026 happens twice; the first (BST) is taken.
-        assert_eq!(
-            parse_instant("2026-10-25 01:30").unwrap(),
-            utc("2026-10-25T00:30:00Z")
-        );
+        assert_eq!(parse_instant("2026-10-25 01:30").unwrap(), utc("2026-10-25T00:30:00Z"));
         assert_eq!(parse_instant("nonsense"), Err(TimeError::Unreadable));
     }
 
@@ -274,10 +211,7 @@ mod tests {
         let t = utc("2026-07-01T08:00:00Z");
         assert_eq!(load_instant(&store_instant(t)), Some(t));
         assert_eq!(show_instant(t), "01/07/2026 09:00 BST");
-        assert_eq!(
-            show_instant(utc("2026-11-23T09:00:00Z")),
-            "23/11/2026 09:00 GMT"
-        );
+        assert_eq!(show_instant(utc("2026-11-23T09:00:00Z")), "23/11/2026 09:00 GMT");
         let d = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
         assert_eq!(end_of_london_day(d), utc("2026-07-01T22:59:59Z"));
         assert_eq!(london_date(utc("2026-06-30T23:30:00Z")), d);

@@ -99,11 +99,7 @@ impl Item {
     }
 
     pub fn document_names() -> String {
-        Item::DOCUMENTS
-            .iter()
-            .map(|d| d.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        Item::DOCUMENTS.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -134,10 +130,7 @@ impl State {
     }
     /// The package details may no longer change.
     pub fn closed_for_update(self) -> bool {
-        matches!(
-            self,
-            State::Cancelled | State::Ended | State::Active | State::Confirmed | State::Accepted
-        )
+        matches!(self, State::Cancelled | State::Ended | State::Active | State::Confirmed | State::Accepted)
     }
 }
 
@@ -237,10 +230,7 @@ mod tests {
         assert_eq!(Funding::parse("Self Funder"), Some(Funding::SelfFunder));
         assert_eq!(Item::parse("BICA"), Some(Item::Bica));
         assert_eq!(Tier::OtherContracted.as_str(), "other_contracted");
-        assert_eq!(
-            DeclineReason::parse("no capacity"),
-            Some(DeclineReason::NoCapacity)
-        );
+        assert_eq!(DeclineReason::parse("no capacity"), Some(DeclineReason::NoCapacity));
         assert!(State::Waiting.on_list() && !State::Tentative.on_list());
         assert!(Team::names().contains("keah"));
     }

@@ -56,10 +56,7 @@ pub enum Outcome {
 impl Outcome {
     /// Counts as a decline for the allocation protocol.
     pub fn is_refusal(self) -> bool {
-        matches!(
-            self,
-            Outcome::Declined { .. } | Outcome::Lapsed { .. } | Outcome::ConsideringExpired { .. }
-        )
+        matches!(self, Outcome::Declined { .. } | Outcome::Lapsed { .. } | Outcome::ConsideringExpired { .. })
     }
     /// The provider still holds the offer open.
     pub fn is_pending(self) -> bool {
@@ -71,13 +68,9 @@ pub fn outcome(o: &OfferFacts, now: DateTime<Utc>) -> Outcome {
     match o.response {
         None | Some(Response::Lapsed) => {
             if now > o.deadline || o.response == Some(Response::Lapsed) {
-                Outcome::Lapsed {
-                    deadline: o.deadline,
-                }
+                Outcome::Lapsed { deadline: o.deadline }
             } else {
-                Outcome::Awaiting {
-                    deadline: o.deadline,
-                }
+                Outcome::Awaiting { deadline: o.deadline }
             }
         }
         Some(Response::Considering) => match o.until {
@@ -85,10 +78,7 @@ pub fn outcome(o: &OfferFacts, now: DateTime<Utc>) -> Outcome {
             Some(until) => Outcome::Considering { until },
             None => Outcome::Considering { until: o.deadline },
         },
-        Some(Response::Decline) => Outcome::Declined {
-            at: o.responded_at.unwrap_or(o.offered_at),
-            reason: o.reason,
-        },
+        Some(Response::Decline) => Outcome::Declined { at: o.responded_at.unwrap_or(o.offered_at), reason: o.reason },
         Some(Response::Accept) => Outcome::Accepted,
         Some(Response::Tentative) => Outcome::Tentative,
         Some(Response::Partial) => Outcome::Partial,
@@ -107,24 +97,16 @@ pub fn shown_response(o: &OfferFacts, now: DateTime<Utc>) -> Option<Response> {
 /// A response recorded after the 2-hour deadline is kept but marked late.
 pub fn is_late(o: &OfferFacts) -> bool {
     match (o.response, o.responded_at) {
-        (Some(r), Some(at)) if r != Response::Lapsed => {
-            at > o.deadline && o.until.is_none_or(|u| at > u)
-        }
+        (Some(r), Some(at)) if r != Response::Lapsed => at > o.deadline && o.until.is_none_or(|u| at > u),
         _ => false,
     }
 }
 
 /// The referral's state as of now: an offer that lapsed (or a "considering" that ran out)
 /// puts the referral back to `waiting` without anyone recording it.
-pub fn effective_state(
-    stored: State,
-    latest_offer: Option<&OfferFacts>,
-    now: DateTime<Utc>,
-) -> State {
+pub fn effective_state(stored: State, latest_offer: Option<&OfferFacts>, now: DateTime<Utc>) -> State {
     match (stored, latest_offer) {
-        (State::Offered | State::Considering, Some(o)) if outcome(o, now).is_refusal() => {
-            State::Waiting
-        }
+        (State::Offered | State::Considering, Some(o)) if outcome(o, now).is_refusal() => State::Waiting,
         _ => stored,
     }
 }
@@ -156,30 +138,12 @@ mod tests {
     #[test]
     fn an_offer_lapses_after_two_hours() {
         let o = offer_at("2026-11-23 10:00");
-        assert!(matches!(
-            outcome(&o, t("2026-11-23 11:59")),
-            Outcome::Awaiting { .. }
-        ));
-        assert!(matches!(
-            outcome(&o, t("2026-11-23 12:00")),
-            Outcome::Awaiting { .. }
-        ));
-        assert!(matches!(
-            outcome(&o, t("2026-11-23 12:01")),
-            Outcome::Lapsed { .. }
-        ));
-        assert_eq!(
-            shown_response(&o, t("2026-11-23 12:01")),
-            Some(Response::Lapsed)
-        );
-        assert_eq!(
-            effective_state(State::Offered, Some(&o), t("2026-11-23 12:01")),
-            State::Waiting
-        );
-        assert_eq!(
-            effective_state(State::Offered, Some(&o), t("2026-11-23 11:00")),
-            State::Offered
-        );
+        assert!(matches!(outcome(&o, t("2026-11-23 11:59")), Outcome::Awaiting { .. }));
+        assert!(matches!(outcome(&o, t("2026-11-23 12:00")), Outcome::Awaiting { .. }));
+        assert!(matches!(outcome(&o, t("2026-11-23 12:01")), Outcome::Lapsed { .. }));
+        assert_eq!(shown_response(&o, t("2026-11-23 12:01")), Some(Response::Lapsed));
+        assert_eq!(effective_state(State::Offered, Some(&o), t("2026-11-23 12:01")), State::Waiting);
+        assert_eq!(effective_state(State::Offered, Some(&o), t("2026-11-23 11:00")), State::Offered);
     }
 
     #[test]
@@ -203,18 +167,9 @@ mod tests {
         o.response = Some(Response::Considering);
         o.responded_at = Some(t("2026-11-23 10:30"));
         o.until = Some(t("2026-11-24 12:00"));
-        assert!(matches!(
-            outcome(&o, t("2026-11-24 11:00")),
-            Outcome::Considering { .. }
-        ));
-        assert!(matches!(
-            outcome(&o, t("2026-11-24 12:01")),
-            Outcome::ConsideringExpired { .. }
-        ));
-        assert_eq!(
-            effective_state(State::Considering, Some(&o), t("2026-11-24 12:01")),
-            State::Waiting
-        );
+        assert!(matches!(outcome(&o, t("2026-11-24 11:00")), Outcome::Considering { .. }));
+        assert!(matches!(outcome(&o, t("2026-11-24 12:01")), Outcome::ConsideringExpired { .. }));
+        assert_eq!(effective_state(State::Considering, Some(&o), t("2026-11-24 12:01")), State::Waiting);
     }
 
     #[test]

@@ -3,19 +3,13 @@
 /// A UK postcode in its standard form (`CT1 2EH`), from any spacing or case (`ct12eh`,
 /// ` CT1  2EH `). None when it cannot be a postcode.
 pub fn normalise_postcode(input: &str) -> Option<String> {
-    let compact: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let compact: String = input.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
     if !(5..=7).contains(&compact.len()) || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
     let (outward, inward) = compact.split_at(compact.len() - 3);
-    let inward_ok = inward.as_bytes()[0].is_ascii_digit()
-        && inward.as_bytes()[1..]
-            .iter()
-            .all(|b| b.is_ascii_alphabetic());
+    let inward_ok =
+        inward.as_bytes()[0].is_ascii_digit() && inward.as_bytes()[1..].iter().all(|b| b.is_ascii_alphabetic());
     let outward_ok = outward.as_bytes()[0].is_ascii_alphabetic();
     if !inward_ok || !outward_ok {
         return None;
@@ -35,12 +29,7 @@ pub fn parse_pence(input: &str) -> Option<i64> {
         Some(rest) => (true, rest.trim_start()),
         None => (false, t),
     };
-    let s: String = t
-        .trim_start_matches('£')
-        .trim()
-        .chars()
-        .filter(|c| *c != ',')
-        .collect();
+    let s: String = t.trim_start_matches('£').trim().chars().filter(|c| *c != ',').collect();
     if s.is_empty() {
         return None;
     }
@@ -49,17 +38,10 @@ pub fn parse_pence(input: &str) -> Option<i64> {
     if whole.is_empty() && frac.is_empty() {
         return None;
     }
-    if !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-        || frac.len() > 2
-    {
+    if !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
         return None;
     }
-    let pounds: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
+    let pounds: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
     let pence: i64 = match frac.len() {
         0 => 0,
         1 => frac.parse::<i64>().ok()? * 10,
@@ -86,9 +68,7 @@ pub fn show_pence(pence: i64) -> String {
 
 /// Hours as typed: `12.5` or `12:30` (hours:minutes); returned in whole minutes.
 pub fn parse_hours_to_minutes(input: &str) -> Option<i64> {
-    let s = input
-        .trim()
-        .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ');
+    let s = input.trim().trim_end_matches(|c: char| c.is_alphabetic() || c == ' ');
     let s = s.trim();
     if let Some((h, m)) = s.split_once(':') {
         let h: i64 = h.trim().parse().ok()?;
@@ -111,9 +91,7 @@ pub fn parse_call_minutes(input: &str) -> Option<i64> {
     if s.contains(':') {
         return parse_hours_to_minutes(&s);
     }
-    let digits = s
-        .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ' || c == '.')
-        .trim();
+    let digits = s.trim_end_matches(|c: char| c.is_alphabetic() || c == ' ' || c == '.').trim();
     let v: i64 = digits.parse().ok()?;
     (0..=24 * 60).contains(&v).then_some(v)
 }
@@ -129,20 +107,13 @@ pub fn parse_yes_no(input: &str) -> Option<bool> {
 
 /// Lower-case with only letters and digits: how names and headers are compared.
 pub fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
 }
 
 /// Whether `candidate` folds to `folded` (an already folded string), without allocating.
 pub fn folds_to(folded: &str, candidate: &str) -> bool {
     let mut want = folded.chars();
-    for c in candidate
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-    {
+    for c in candidate.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()) {
         if want.next() != Some(c) {
             return false;
         }
@@ -166,11 +137,7 @@ pub fn close_matches<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) 
         .filter(|(s, _)| *s > 0.7)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, k)| k.to_string())
-        .collect()
+    scored.into_iter().take(3).map(|(_, k)| k.to_string()).collect()
 }
 
 /// Hours per week for `minutes` minutes, for display: `14`, `10.5`, `12.25`.

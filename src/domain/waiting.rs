@@ -49,10 +49,9 @@ impl Rule {
     pub fn recipient(self) -> Recipient {
         match self {
             Rule::Waiting5 | Rule::Waiting10 => Recipient::Tm,
-            Rule::Lapsed
-            | Rule::ConfirmationOverdue
-            | Rule::SdoOverdue
-            | Rule::FinancialAssessmentOverdue => Recipient::Po,
+            Rule::Lapsed | Rule::ConfirmationOverdue | Rule::SdoOverdue | Rule::FinancialAssessmentOverdue => {
+                Recipient::Po
+            }
             _ => Recipient::Asm,
         }
     }
@@ -61,24 +60,18 @@ impl Rule {
             Rule::Waiting5 => "waiting 5+ working days: consider re-assessment",
             Rule::Waiting10 => "waiting 10+ working days: risk discussion; report in detail to AMT",
             Rule::Lapsed => "offer lapsed; approach the next provider",
-            Rule::Considering => {
-                "provider still considering: approach the next provider meanwhile?"
-            }
+            Rule::Considering => "provider still considering: approach the next provider meanwhile?",
             Rule::ConsideringExpired => "considering provider's answer-by time passed",
             Rule::FutureStart => "provider offered a later start date: accept it?",
             Rule::NonContractedPermission => {
                 "contracted providers exhausted: permission to approach non-contracted providers"
             }
-            Rule::Sanctioned => {
-                "placing with a sanctioned provider needs a joint ASM/AD/SM/Commissioning decision"
-            }
+            Rule::Sanctioned => "placing with a sanctioned provider needs a joint ASM/AD/SM/Commissioning decision",
             Rule::ConfirmationOverdue => "accepted: confirmation form not sent within 2 hours",
             Rule::SdoOverdue => "SDO overdue",
             Rule::FinancialAssessmentOverdue => "financial assessment overdue",
             Rule::Handback => "package handed back",
-            Rule::AreaTeleconference => {
-                "several clients waiting in the area: call an all-provider teleconference"
-            }
+            Rule::AreaTeleconference => "several clients waiting in the area: call an all-provider teleconference",
             Rule::Manual => "raised by hand",
         }
     }
@@ -123,11 +116,7 @@ pub struct ListFacts {
 }
 
 /// SPEC §3: working days after the list date up to and including today.
-pub fn working_days_waiting(
-    cal: &WorkingCalendar,
-    list_date: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Option<u32> {
+pub fn working_days_waiting(cal: &WorkingCalendar, list_date: Option<NaiveDate>, today: NaiveDate) -> Option<u32> {
     list_date.map(|d| cal.working_days_between(d, today))
 }
 
@@ -138,9 +127,7 @@ pub fn rag(f: &ListFacts, cal: &WorkingCalendar, th: &Thresholds, today: NaiveDa
     }
     let waiting = working_days_waiting(cal, f.list_date, today).unwrap_or(0);
     let start_overdue = cal.working_days_between(f.start, today);
-    let handback_close = f
-        .handback_care_ends
-        .is_some_and(|end| (end - today).num_days() <= th.handback_red_days);
+    let handback_close = f.handback_care_ends.is_some_and(|end| (end - today).num_days() <= th.handback_red_days);
     if waiting >= th.red_days
         || f.hospital_discharge
         || f.overstayer
@@ -180,12 +167,7 @@ pub struct Due {
 }
 
 fn due(rule: Rule, trigger: impl Into<String>, note: impl Into<String>) -> Due {
-    Due {
-        rule,
-        to: rule.recipient(),
-        trigger: trigger.into(),
-        note: note.into(),
-    }
+    Due { rule, to: rule.recipient(), trigger: trigger.into(), note: note.into() }
 }
 
 /// Every escalation SPEC §8 says is due for this referral as of now.
@@ -200,11 +182,7 @@ pub fn escalations_due(
     let list_key = f.list.list_date.map(|d| d.to_string()).unwrap_or_default();
     if f.list.state.on_list() {
         let waiting = working_days_waiting(cal, f.list.list_date, today).unwrap_or(0);
-        let who = if f.list.team == Team::Keah {
-            "KEaH Locality Organiser"
-        } else {
-            "Team Manager"
-        };
+        let who = if f.list.team == Team::Keah { "KEaH Locality Organiser" } else { "Team Manager" };
         if waiting >= th.amber_days {
             out.push(due(
                 Rule::Waiting5,
@@ -213,7 +191,11 @@ pub fn escalations_due(
             ));
         }
         if waiting >= th.red_days {
-            out.push(due(Rule::Waiting10, &list_key, format!("waiting {waiting} working days; risk discussion with the {who}; listed for AMT")));
+            out.push(due(
+                Rule::Waiting10,
+                &list_key,
+                format!("waiting {waiting} working days; risk discussion with the {who}; listed for AMT"),
+            ));
         }
         if f.needs == Some(Needs::AsmPermissionNonContracted) {
             out.push(due(
@@ -226,36 +208,24 @@ pub fn escalations_due(
         if let Some(o) = f.offers.iter().max_by_key(|o| (o.offered_at, o.id)) {
             let key = format!("offer-{}", o.id);
             match outcome(o, now) {
-                Outcome::Lapsed { .. } => out.push(due(
-                    Rule::Lapsed,
-                    &key,
-                    "no answer within 2 hours; approach the next provider",
-                )),
-                Outcome::Considering { until }
-                    if f.needs == Some(Needs::AsmDecisionConsidering) =>
-                {
-                    out.push(due(
-                        Rule::Considering,
-                        &key,
-                        format!(
-                            "provider answers by {}; approach the next provider meanwhile?",
-                            super::dates::show_instant(until)
-                        ),
-                    ))
+                Outcome::Lapsed { .. } => {
+                    out.push(due(Rule::Lapsed, &key, "no answer within 2 hours; approach the next provider"))
                 }
-                Outcome::ConsideringExpired { .. } => out.push(due(
-                    Rule::ConsideringExpired,
+                Outcome::Considering { until } if f.needs == Some(Needs::AsmDecisionConsidering) => out.push(due(
+                    Rule::Considering,
                     &key,
-                    "no answer by the answer-by time",
+                    format!(
+                        "provider answers by {}; approach the next provider meanwhile?",
+                        super::dates::show_instant(until)
+                    ),
                 )),
+                Outcome::ConsideringExpired { .. } => {
+                    out.push(due(Rule::ConsideringExpired, &key, "no answer by the answer-by time"))
+                }
                 _ => {}
             }
             if let Some(fs) = o.future_start {
-                out.push(due(
-                    Rule::FutureStart,
-                    &key,
-                    format!("provider could start on {}", fs.format("%d/%m/%Y")),
-                ));
+                out.push(due(Rule::FutureStart, &key, format!("provider could start on {}", fs.format("%d/%m/%Y"))));
             }
         }
     }
@@ -272,11 +242,7 @@ pub fn escalations_due(
     }
     if f.list.state == State::Confirmed && !f.sdo_sent {
         if let Some(d) = f.sdo_due.filter(|d| today > *d) {
-            out.push(due(
-                Rule::SdoOverdue,
-                d.to_string(),
-                format!("SDO was due by {}", d.format("%d/%m/%Y")),
-            ));
+            out.push(due(Rule::SdoOverdue, d.to_string(), format!("SDO was due by {}", d.format("%d/%m/%Y"))));
         }
     }
     if matches!(f.list.state, State::Confirmed | State::Active) && !f.fa_done {
@@ -299,12 +265,7 @@ mod tests {
     use crate::domain::responses::response_deadline;
 
     fn cal() -> WorkingCalendar {
-        WorkingCalendar::new(
-            parse_holiday_csv(include_str!(
-                "../../data/bank-holidays-england-and-wales.csv"
-            ))
-            .unwrap(),
-        )
+        WorkingCalendar::new(parse_holiday_csv(include_str!("../../data/bank-holidays-england-and-wales.csv")).unwrap())
     }
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -371,10 +332,7 @@ mod tests {
     fn not_on_the_list_has_no_rag() {
         let mut f = listed("2026-11-23");
         f.state = State::Tentative;
-        assert_eq!(
-            rag(&f, &cal(), &Thresholds::default(), d("2026-12-23")),
-            None
-        );
+        assert_eq!(rag(&f, &cal(), &Thresholds::default(), d("2026-12-23")), None);
     }
 
     #[test]
@@ -429,21 +387,8 @@ mod tests {
             fa_due: None,
             fa_done: false,
         };
-        let got = escalations_due(
-            &f,
-            &cal(),
-            &Thresholds::default(),
-            at + Duration::minutes(121),
-            d("2026-11-23"),
-        );
-        assert_eq!(
-            got,
-            vec![due(
-                Rule::Lapsed,
-                "offer-7",
-                "no answer within 2 hours; approach the next provider"
-            )]
-        );
+        let got = escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(121), d("2026-11-23"));
+        assert_eq!(got, vec![due(Rule::Lapsed, "offer-7", "no answer within 2 hours; approach the next provider")]);
         assert_eq!(got[0].to, Recipient::Po);
     }
 
@@ -463,21 +408,9 @@ mod tests {
             fa_due: None,
             fa_done: false,
         };
-        assert!(escalations_due(
-            &f,
-            &cal(),
-            &Thresholds::default(),
-            at + Duration::minutes(119),
-            d("2026-11-23")
-        )
-        .is_empty());
-        let got = escalations_due(
-            &f,
-            &cal(),
-            &Thresholds::default(),
-            at + Duration::minutes(121),
-            d("2026-11-23"),
-        );
+        assert!(escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(119), d("2026-11-23"))
+            .is_empty());
+        let got = escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(121), d("2026-11-23"));
         assert_eq!(got[0].rule, Rule::ConfirmationOverdue);
         l.state = State::Confirmed;
         let f = EscalationFacts {
@@ -491,17 +424,9 @@ mod tests {
             fa_due: Some(d("2026-11-25")),
             fa_done: false,
         };
-        assert!(
-            escalations_due(&f, &cal(), &Thresholds::default(), at, d("2026-11-25")).is_empty()
-        );
+        assert!(escalations_due(&f, &cal(), &Thresholds::default(), at, d("2026-11-25")).is_empty());
         let rules: Vec<Rule> =
-            escalations_due(&f, &cal(), &Thresholds::default(), at, d("2026-11-26"))
-                .iter()
-                .map(|e| e.rule)
-                .collect();
-        assert_eq!(
-            rules,
-            vec![Rule::SdoOverdue, Rule::FinancialAssessmentOverdue]
-        );
+            escalations_due(&f, &cal(), &Thresholds::default(), at, d("2026-11-26")).iter().map(|e| e.rule).collect();
+        assert_eq!(rules, vec![Rule::SdoOverdue, Rule::FinancialAssessmentOverdue]);
     }
 }

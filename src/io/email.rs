@@ -11,16 +11,8 @@ use chrono::{DateTime, Utc};
 /// text. The subject names the client id, never the name.
 pub fn missing_information(r: &Referral, missing: &[Missing]) -> String {
     let mut s = String::new();
-    s.push_str(&format!(
-        "To: {}\n",
-        r.referrer_email
-            .as_deref()
-            .unwrap_or("(no referrer email recorded)")
-    ));
-    s.push_str(&format!(
-        "Subject: Purchasing referral for client {}: information needed\n\n",
-        r.client_id
-    ));
+    s.push_str(&format!("To: {}\n", r.referrer_email.as_deref().unwrap_or("(no referrer email recorded)")));
+    s.push_str(&format!("Subject: Purchasing referral for client {}: information needed\n\n", r.client_id));
     s.push_str(&format!("Dear {},\n\n", r.referrer));
     s.push_str(&format!(
         "Thank you for your referral for client {} (hcp referral {}). We cannot start sourcing care until we have:\n\n",
@@ -74,42 +66,22 @@ pub fn offer_message(m: &OfferMessage) -> String {
     s.push_str("Package of care available\n\n");
     s.push_str(&format!("  Area:            {}\n", m.area));
     s.push_str(&format!("  Cluster:         {}\n", m.cluster));
-    s.push_str(&format!(
-        "  MSOA:            {} {} ({})\n",
-        m.msoa, m.msoa_name, m.rurality
-    ));
+    s.push_str(&format!("  MSOA:            {} {} ({})\n", m.msoa, m.msoa_name, m.rurality));
     if let Some(pc) = m.postcode {
         s.push_str(&format!("  Postcode district: {}\n", postcode_district(pc)));
     }
-    s.push_str(&format!(
-        "  Calls:           {} a day × {} minutes\n",
-        r.calls_per_day, r.minutes_per_call
-    ));
-    s.push_str(&format!(
-        "  Hours per week:  {}\n",
-        show_hours(r.weekly_minutes)
-    ));
-    s.push_str(&format!(
-        "  Double-handed:   {}\n",
-        if r.double_handed { "yes" } else { "no" }
-    ));
+    s.push_str(&format!("  Calls:           {} a day × {} minutes\n", r.calls_per_day, r.minutes_per_call));
+    s.push_str(&format!("  Hours per week:  {}\n", show_hours(r.weekly_minutes)));
+    s.push_str(&format!("  Double-handed:   {}\n", if r.double_handed { "yes" } else { "no" }));
     s.push_str(&format!("  Requested start: {}\n", r.start_date));
     s.push_str(&format!(
         "  Needs:           {}\n",
-        if needs.is_empty() {
-            "personal care (details on request)".to_string()
-        } else {
-            needs.join(", ")
-        }
+        if needs.is_empty() { "personal care (details on request)".to_string() } else { needs.join(", ") }
     ));
     if m.placement_type != "contract" {
         s.push_str(&format!(
             "  Contract:        {}\n",
-            if m.placement_type == "exception" {
-                "Exception"
-            } else {
-                "Indi (individual contract)"
-            }
+            if m.placement_type == "exception" { "Exception" } else { "Indi (individual contract)" }
         ));
     }
     s.push_str(&format!(

@@ -2,95 +2,31 @@
 //! each value the way spreadsheets write it, and the canonical layout `export` writes.
 
 use crate::domain::dates::{london_to_utc, parse_date, parse_local_datetime};
-use crate::domain::text::{
-    fold, parse_call_minutes, parse_hours_to_minutes, parse_pence, parse_yes_no,
-};
+use crate::domain::text::{fold, parse_call_minutes, parse_hours_to_minutes, parse_pence, parse_yes_no};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
 /// The canonical columns, in export order, with the aliases recognised on import.
 pub const COLUMNS: &[(&str, &[&str])] = &[
-    (
-        "Client ID",
-        &[
-            "Swift ID",
-            "AIS No",
-            "AIS ID",
-            "Client No",
-            "Service User ID",
-            "Client Ref",
-            "Swift No",
-        ],
-    ),
-    (
-        "Client Name",
-        &["Name", "Service User", "Client", "Service User Name"],
-    ),
+    ("Client ID", &["Swift ID", "AIS No", "AIS ID", "Client No", "Service User ID", "Client Ref", "Swift No"]),
+    ("Client Name", &["Name", "Service User", "Client", "Service User Name"]),
     ("Postcode", &["Post Code", "PC"]),
     ("Team", &["Referring Team", "Referred By Team"]),
-    (
-        "Referrer",
-        &[
-            "Referrer Name",
-            "Case Worker",
-            "Social Worker",
-            "Referred By",
-        ],
-    ),
-    (
-        "Received",
-        &[
-            "Date Received",
-            "Referral Date",
-            "Date Referred",
-            "Received Date",
-        ],
-    ),
-    (
-        "Requested Start",
-        &[
-            "Start Date Requested",
-            "Required Start",
-            "POC Start",
-            "Requested Start Date",
-        ],
-    ),
-    (
-        "Calls Per Day",
-        &["Calls", "No of Calls", "Calls/Day", "Calls A Day"],
-    ),
-    (
-        "Minutes Per Call",
-        &["Call Length", "Mins", "Minutes", "Call Duration"],
-    ),
-    (
-        "Hours Per Week",
-        &[
-            "Hrs p/w",
-            "Weekly Hours",
-            "Hours",
-            "Total Hours",
-            "Hrs Per Week",
-        ],
-    ),
-    (
-        "Double Handed",
-        &["2 Carers", "Double Up", "Double-Handed", "Two Carers"],
-    ),
+    ("Referrer", &["Referrer Name", "Case Worker", "Social Worker", "Referred By"]),
+    ("Received", &["Date Received", "Referral Date", "Date Referred", "Received Date"]),
+    ("Requested Start", &["Start Date Requested", "Required Start", "POC Start", "Requested Start Date"]),
+    ("Calls Per Day", &["Calls", "No of Calls", "Calls/Day", "Calls A Day"]),
+    ("Minutes Per Call", &["Call Length", "Mins", "Minutes", "Call Duration"]),
+    ("Hours Per Week", &["Hrs p/w", "Weekly Hours", "Hours", "Total Hours", "Hrs Per Week"]),
+    ("Double Handed", &["2 Carers", "Double Up", "Double-Handed", "Two Carers"]),
     ("Lives Alone", &[]),
     ("Known To ACT", &["Known to ACT?", "Existing Client"]),
     ("Funding", &["Funding Type"]),
     ("Hospital Discharge", &["Hospital", "In Hospital"]),
     ("Status", &["Current Status"]),
     ("Provider", &["Agency", "Provider Name", "Accepted By"]),
-    (
-        "Offered At",
-        &["Date Referred to Provider", "Time Offered", "Date Offered"],
-    ),
-    (
-        "Start Date",
-        &["Actual Start", "POC Start Date", "Care Start"],
-    ),
+    ("Offered At", &["Date Referred to Provider", "Time Offered", "Date Offered"]),
+    ("Start Date", &["Actual Start", "POC Start Date", "Care Start"]),
     ("Review Date", &["PIR Date"]),
     ("Notes", &["Comments", "Notes/Comments"]),
     // hcp's own columns after the canonical ones, so that export -> import keeps everything
@@ -105,10 +41,7 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
     ("Bypass KEaH", &["Bypasser", "Bypassing KEaH"]),
     ("Dementia", &[]),
     // One column per document, as some areas keep them.
-    (
-        "Financial Authorisation",
-        &["Finance Authorisation", "Financial Auth"],
-    ),
+    ("Financial Authorisation", &["Finance Authorisation", "Financial Auth"]),
     ("Referral Form", &["Purchasing Referral Form"]),
     ("Charging Letter", &["Signed Charging Letter"]),
     ("AIS Updated", &["Swift Updated", "Swift/AIS Updated"]),
@@ -131,16 +64,11 @@ pub fn match_header(h: &str, map: &HashMap<String, String>) -> Option<&'static s
     let n = normalise_header(h);
     if let Some(target) = map.get(&n) {
         let t = normalise_header(target);
-        return COLUMNS
-            .iter()
-            .find(|(c, _)| normalise_header(c) == t)
-            .map(|(c, _)| *c);
+        return COLUMNS.iter().find(|(c, _)| normalise_header(c) == t).map(|(c, _)| *c);
     }
     COLUMNS
         .iter()
-        .find(|(c, aliases)| {
-            normalise_header(c) == n || aliases.iter().any(|a| normalise_header(a) == n)
-        })
+        .find(|(c, aliases)| normalise_header(c) == n || aliases.iter().any(|a| normalise_header(a) == n))
         .map(|(c, _)| *c)
 }
 
@@ -169,11 +97,7 @@ pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<String, String> {
 /// `;` when the header line has more semicolons than commas (European Excel), else `,`.
 pub fn detect_delimiter(text: &str) -> u8 {
     let first = text.lines().next().unwrap_or("");
-    let (c, s, t) = (
-        first.matches(',').count(),
-        first.matches(';').count(),
-        first.matches('\t').count(),
-    );
+    let (c, s, t) = (first.matches(',').count(), first.matches(';').count(), first.matches('\t').count());
     if t > c && t > s {
         b'\t'
     } else if s > c {
@@ -193,9 +117,7 @@ pub fn excel_serial(s: &str) -> Option<NaiveDate> {
 }
 
 pub fn read_date(s: &str) -> Option<NaiveDate> {
-    parse_date(s)
-        .or_else(|| excel_serial(s))
-        .or_else(|| parse_local_datetime(s).map(|d| d.date()))
+    parse_date(s).or_else(|| excel_serial(s)).or_else(|| parse_local_datetime(s).map(|d| d.date()))
 }
 
 /// A date or a date and time (London), or an Excel serial with a fraction of a day.
@@ -244,9 +166,7 @@ pub fn read_status(s: &str) -> Option<crate::domain::model::State> {
         return Some(State::Waiting);
     }
     State::parse(s).or(match f.as_str() {
-        "tobeplaced" | "onlist" | "awaiting" | "awaitingprovider" | "new" | "open" | "sourcing" => {
-            Some(State::Waiting)
-        }
+        "tobeplaced" | "onlist" | "awaiting" | "awaitingprovider" | "new" | "open" | "sourcing" => Some(State::Waiting),
         "withprovider" | "sent" | "senttoprovider" => Some(State::Offered),
         "placed" | "live" | "started" | "inplace" => Some(State::Active),
         "cancel" | "withdrawn" | "closed" => Some(State::Cancelled),
@@ -276,10 +196,7 @@ mod tests {
         assert_eq!(match_header("No of Calls", &m), Some("Calls Per Day"));
         assert_eq!(match_header("Favourite Colour", &m), None);
         let mut map = HashMap::new();
-        map.insert(
-            normalise_header("Service User Ref"),
-            "Client ID".to_string(),
-        );
+        map.insert(normalise_header("Service User Ref"), "Client ID".to_string());
         assert_eq!(match_header("Service User Ref", &map), Some("Client ID"));
     }
 
@@ -305,14 +222,8 @@ mod tests {
         assert_eq!(read_count("4.0"), Some(4));
         assert_eq!(read_count("four"), None);
         assert_eq!(read_count("4.5"), None);
-        assert_eq!(
-            read_status("To be placed"),
-            Some(crate::domain::model::State::Waiting)
-        );
-        assert_eq!(
-            read_status("Live"),
-            Some(crate::domain::model::State::Active)
-        );
+        assert_eq!(read_status("To be placed"), Some(crate::domain::model::State::Waiting));
+        assert_eq!(read_status("Live"), Some(crate::domain::model::State::Active));
         assert_eq!(read_status("Bananas"), None);
     }
 

@@ -71,10 +71,7 @@ pub fn raise_once(conn: &Connection, e: &NewEscalation) -> Result<Option<i64>> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Escalation>> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE e.id = ?1"))?
-        .query_row([id], row)
-        .optional()?)
+    Ok(conn.prepare_cached(&format!("{SELECT} WHERE e.id = ?1"))?.query_row([id], row).optional()?)
 }
 
 pub fn list(conn: &Connection, open_only: bool, referral: Option<i64>) -> Result<Vec<Escalation>> {
@@ -94,14 +91,7 @@ pub fn list(conn: &Connection, open_only: bool, referral: Option<i64>) -> Result
     Ok(rows)
 }
 
-pub fn resolve(
-    conn: &Connection,
-    id: i64,
-    at: &str,
-    by: &str,
-    decision: &str,
-    note: Option<&str>,
-) -> Result<()> {
+pub fn resolve(conn: &Connection, id: i64, at: &str, by: &str, decision: &str, note: Option<&str>) -> Result<()> {
     conn.execute(
         "UPDATE escalations SET resolved_at = ?2, resolved_by = ?3, decision = ?4, decision_note = ?5 WHERE id = ?1",
         params![id, at, by, decision, note],
@@ -116,11 +106,7 @@ pub fn decisions_for(conn: &Connection, referral_id: i64) -> Result<Decisions> {
         "SELECT decision, trigger_key, provider_id FROM escalations WHERE referral_id = ?1 AND decision IS NOT NULL",
     )?;
     let rows = stmt.query_map([referral_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Option<i64>>(2)?,
-        ))
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?))
     })?;
     for row in rows {
         let (decision, trigger, provider) = row?;
@@ -136,8 +122,7 @@ pub fn decisions_for(conn: &Connection, referral_id: i64) -> Result<Decisions> {
                     d.allowed_sanctioned.insert(p);
                 } else {
                     // A decision not tied to one provider allows every sanctioned provider for this referral.
-                    let mut s =
-                        conn.prepare_cached("SELECT id FROM providers WHERE sanctioned = 1")?;
+                    let mut s = conn.prepare_cached("SELECT id FROM providers WHERE sanctioned = 1")?;
                     for id in s.query_map([], |r| r.get(0))? {
                         d.allowed_sanctioned.insert(id?);
                     }

@@ -20,6 +20,44 @@ pub struct Event<'a> {
     pub after: Option<Value>,
 }
 
+impl<'a> Event<'a> {
+    /// A change called `event` to an `entity`, by `user`: it happened `at` (`--at`) and was
+    /// recorded `recorded_at` (now).
+    pub fn new(event: &'a str, entity: &'a str, at: &'a str, recorded_at: &'a str, user: &'a str) -> Event<'a> {
+        Event {
+            at,
+            recorded_at,
+            user,
+            event,
+            entity,
+            entity_id: None,
+            referral_id: None,
+            details: Value::Object(Default::default()),
+            before: None,
+            after: None,
+        }
+    }
+    /// Which entity and which referral it concerns.
+    pub fn on(mut self, entity_id: Option<i64>, referral_id: Option<i64>) -> Self {
+        self.entity_id = entity_id;
+        self.referral_id = referral_id;
+        self
+    }
+    pub fn details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+    /// The values before and after.
+    pub fn change(mut self, before: Option<Value>, after: Option<Value>) -> Self {
+        self.before = before;
+        self.after = after;
+        self
+    }
+    pub fn append(self, conn: &Connection) -> Result<i64> {
+        append(conn, self)
+    }
+}
+
 pub fn append(conn: &Connection, e: Event) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO events (at, recorded_at, user, event, entity, entity_id, referral_id, details, before, after)
@@ -80,12 +118,7 @@ pub fn for_referral(conn: &Connection, referral_id: i64) -> Result<Vec<HistoryRo
                 m.insert("after".into(), a);
             }
         }
-        Ok(HistoryRow {
-            at: r.get(0)?,
-            user: r.get(1)?,
-            event: r.get(2)?,
-            details: d,
-        })
+        Ok(HistoryRow { at: r.get(0)?, user: r.get(1)?, event: r.get(2)?, details: d })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

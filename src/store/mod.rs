@@ -29,11 +29,8 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|e| {
-                    UserError::new(format!(
-                        "cannot create the folder {} for the database: {e}",
-                        dir.display()
-                    ))
-                    .hint("pass --db PATH or set HCP_DB to a file in a folder you can write to")
+                    UserError::new(format!("cannot create the folder {} for the database: {e}", dir.display()))
+                        .hint("pass --db PATH or set HCP_DB to a file in a folder you can write to")
                 })?;
             }
         }
@@ -44,10 +41,7 @@ impl Store {
             UserError::new(format!("cannot open the database {}: {e}", path.display()))
                 .hint("check the path given with --db or HCP_DB")
         })?;
-        let mut store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
-        };
+        let mut store = Store { conn, path: Some(path.to_path_buf()) };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -55,33 +49,25 @@ impl Store {
 
     /// A private database in memory, for tests.
     pub fn in_memory() -> Result<Store> {
-        let mut store = Store {
-            conn: Connection::open_in_memory()?,
-            path: None,
-        };
+        let mut store = Store { conn: Connection::open_in_memory()?, path: None };
         store.configure()?;
         store.migrate()?;
         Ok(store)
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn
-            .busy_timeout(std::time::Duration::from_secs(5))
-            .context("setting the busy timeout")?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(5)).context("setting the busy timeout")?;
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(|e| not_a_database(self.path.as_deref(), e))?;
         let _ = mode;
-        self.conn
-            .execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
+        self.conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
         Ok(())
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -95,16 +81,13 @@ impl Store {
             .into());
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Another process may have migrated while we waited for the lock.
             let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if now > i as i64 {
                 continue;
             }
-            tx.execute_batch(sql)
-                .with_context(|| format!("running migration {}", i + 1))?;
+            tx.execute_batch(sql).with_context(|| format!("running migration {}", i + 1))?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
@@ -113,21 +96,14 @@ impl Store {
 
     /// Run `f` in one IMMEDIATE transaction: all of it is written, or none of it.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 }
 
@@ -143,18 +119,10 @@ fn not_a_database(path: Option<&Path>, e: rusqlite::Error) -> anyhow::Error {
 #[cfg(unix)]
 fn create_private(path: &Path) -> Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| {
-            UserError::new(format!(
-                "cannot create the database {}: {e}",
-                path.display()
-            ))
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(|e| {
+        UserError::new(format!("cannot create the database {}: {e}", path.display()))
             .hint("pass --db PATH or set HCP_DB to a file in a folder you can write to")
-        })?;
+    })?;
     Ok(())
 }
 
@@ -166,12 +134,10 @@ fn create_private(path: &Path) -> Result<()> {
 
 /// A setting read as a number, else the default.
 pub fn setting_num<T: std::str::FromStr>(conn: &Connection, key: &str, default: T) -> T {
-    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-        r.get::<_, String>(0)
-    })
-    .ok()
-    .and_then(|v| v.parse().ok())
-    .unwrap_or(default)
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get::<_, String>(0))
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[cfg(test)]
@@ -205,10 +171,7 @@ mod tests {
         Connection::open(&path)?.pragma_update(None, "user_version", 99)?;
         let err = Store::open(&path).err().expect("refused");
         let msg = err.to_string();
-        assert!(
-            msg.contains("99") && msg.contains(&SCHEMA_VERSION.to_string()),
-            "{msg}"
-        );
+        assert!(msg.contains("99") && msg.contains(&SCHEMA_VERSION.to_string()), "{msg}");
         Ok(())
     }
 
@@ -219,10 +182,7 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("x.sqlite");
         drop(Store::open(&path)?);
-        assert_eq!(
-            std::fs::metadata(&path)?.permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
         Ok(())
     }
 }

@@ -75,25 +75,19 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Offer> {
 
 /// A referral's offers, oldest first.
 pub fn for_referral(conn: &Connection, referral_id: i64) -> Result<Vec<Offer>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE o.referral_id = ?1 ORDER BY o.offered_at, o.id"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE o.referral_id = ?1 ORDER BY o.offered_at, o.id"))?;
     let rows = stmt.query_map([referral_id], row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Offers of every referral in a given set of states, grouped by referral (oldest first).
-pub fn for_states(
-    conn: &Connection,
-    states: &[&str],
-) -> Result<std::collections::HashMap<i64, Vec<Offer>>> {
+pub fn for_states(conn: &Connection, states: &[&str]) -> Result<std::collections::HashMap<i64, Vec<Offer>>> {
     let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("?{i}")).collect();
     let mut stmt = conn.prepare(&format!(
         "{SELECT} JOIN referrals r ON r.id = o.referral_id WHERE r.state IN ({}) ORDER BY o.referral_id, o.offered_at, o.id",
         placeholders.join(",")
     ))?;
-    let params: Vec<&dyn rusqlite::ToSql> =
-        states.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+    let params: Vec<&dyn rusqlite::ToSql> = states.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
     let mut out: std::collections::HashMap<i64, Vec<Offer>> = std::collections::HashMap::new();
     for o in stmt.query_map(params.as_slice(), row)? {
         let o = o?;
@@ -103,9 +97,7 @@ pub fn for_states(
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Offer> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE o.id = ?1"))?
-        .query_row([id], row)?)
+    Ok(conn.prepare_cached(&format!("{SELECT} WHERE o.id = ?1"))?.query_row([id], row)?)
 }
 
 pub struct NewOffer<'a> {

@@ -61,24 +61,16 @@ fn fill(conn: &Connection, mut p: Provider) -> Result<Provider> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.name FROM provider_areas pa JOIN areas a ON a.id = pa.area_id WHERE pa.provider_id = ?1 ORDER BY a.name",
     )?;
-    p.areas = stmt
-        .query_map([p.id], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    p.areas = stmt.query_map([p.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
         "SELECT c.name || ' (' || cp.rank || ')' FROM cluster_providers cp JOIN clusters c ON c.id = cp.cluster_id WHERE cp.provider_id = ?1 ORDER BY c.name",
     )?;
-    p.clusters = stmt
-        .query_map([p.id], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    p.clusters = stmt.query_map([p.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(p)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Provider> {
-    let p = conn.query_row(
-        &format!("SELECT {COLS} FROM providers p WHERE p.id = ?1"),
-        [id],
-        row,
-    )?;
+    let p = conn.query_row(&format!("SELECT {COLS} FROM providers p WHERE p.id = ?1"), [id], row)?;
     fill(conn, p)
 }
 
@@ -106,10 +98,7 @@ pub fn insert(conn: &Connection, p: &NewProvider) -> Result<i64> {
     )?;
     let id = conn.last_insert_rowid();
     for a in p.area_ids {
-        conn.execute(
-            "INSERT OR IGNORE INTO provider_areas (provider_id, area_id) VALUES (?1, ?2)",
-            params![id, a],
-        )?;
+        conn.execute("INSERT OR IGNORE INTO provider_areas (provider_id, area_id) VALUES (?1, ?2)", params![id, a])?;
     }
     Ok(id)
 }
@@ -119,9 +108,7 @@ pub fn cluster_ranking(conn: &Connection, cluster_id: i64) -> Result<Vec<Provide
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS} FROM cluster_providers cp JOIN providers p ON p.id = cp.provider_id WHERE cp.cluster_id = ?1 ORDER BY cp.rank, p.name"
     ))?;
-    let ps: Vec<Provider> = stmt
-        .query_map([cluster_id], row)?
-        .collect::<Result<_, _>>()?;
+    let ps: Vec<Provider> = stmt.query_map([cluster_id], row)?.collect::<Result<_, _>>()?;
     Ok(ps)
 }
 
@@ -129,10 +116,7 @@ pub fn cluster_ranking(conn: &Connection, cluster_id: i64) -> Result<Vec<Provide
 /// providers; the area's other contracted providers (ranked ones in the area's order, then any
 /// others covering the area by name); non-contracted providers covering the area by name.
 pub fn ladder(conn: &Connection, cluster_id: i64, area_id: i64) -> Result<Ladder> {
-    let clustered: Vec<ProviderFacts> = cluster_ranking(conn, cluster_id)?
-        .iter()
-        .map(|p| p.facts())
-        .collect();
+    let clustered: Vec<ProviderFacts> = cluster_ranking(conn, cluster_id)?.iter().map(|p| p.facts()).collect();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS} FROM providers p
          LEFT JOIN area_providers ap ON ap.provider_id = p.id AND ap.area_id = ?1
@@ -151,13 +135,7 @@ pub fn ladder(conn: &Connection, cluster_id: i64, area_id: i64) -> Result<Ladder
         "SELECT {COLS} FROM providers p JOIN provider_areas pa ON pa.provider_id = p.id
          WHERE p.type = 'non-contracted' AND pa.area_id = ?1 ORDER BY p.name"
     ))?;
-    let non: Vec<ProviderFacts> = stmt
-        .query_map([area_id], row)?
-        .map(|r| r.map(|p| p.facts()))
-        .collect::<Result<_, _>>()?;
-    Ok(Ladder {
-        clustered,
-        other_contracted: other,
-        non_contracted: non,
-    })
+    let non: Vec<ProviderFacts> =
+        stmt.query_map([area_id], row)?.map(|r| r.map(|p| p.facts())).collect::<Result<_, _>>()?;
+    Ok(Ladder { clustered, other_contracted: other, non_contracted: non })
 }

@@ -40,30 +40,17 @@ pub fn area_of_district(district: &str) -> Option<&'static str> {
 
 /// Load the shipped defaults unless they are already there. Returns true if anything was loaded.
 pub fn load_defaults(conn: &Connection) -> Result<bool> {
-    let loaded: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = 'defaults.loaded'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let loaded: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = 'defaults.loaded'", [], |r| r.get(0)).optional()?;
     if loaded.is_some() {
         return Ok(false);
     }
     for (name, region) in AREAS {
-        conn.execute(
-            "INSERT INTO areas (name, region) VALUES (?1, ?2)",
-            params![name, region],
-        )?;
+        conn.execute("INSERT INTO areas (name, region) VALUES (?1, ?2)", params![name, region])?;
     }
     let mut rdr = csv::Reader::from_reader(MSOA_CSV.as_bytes());
     let headers = rdr.headers()?.clone();
-    let col = |n: &str| {
-        headers
-            .iter()
-            .position(|h| h == n)
-            .with_context(|| format!("shipped MSOA table lacks {n}"))
-    };
+    let col = |n: &str| headers.iter().position(|h| h == n).with_context(|| format!("shipped MSOA table lacks {n}"));
     let (code, name, lad, district, ruc, ruc_name, hcl) = (
         col("msoa_code")?,
         col("msoa_name")?,
@@ -76,19 +63,14 @@ pub fn load_defaults(conn: &Connection) -> Result<bool> {
     for rec in rdr.records() {
         let rec = rec?;
         let dname = &rec[district];
-        let area =
-            area_of_district(dname).with_context(|| format!("no area for district {dname}"))?;
-        let area_id: i64 =
-            conn.query_row("SELECT id FROM areas WHERE name = ?1", [area], |r| r.get(0))?;
+        let area = area_of_district(dname).with_context(|| format!("no area for district {dname}"))?;
+        let area_id: i64 = conn.query_row("SELECT id FROM areas WHERE name = ?1", [area], |r| r.get(0))?;
         conn.execute(
             "INSERT OR IGNORE INTO districts (code, name, area_id) VALUES (?1, ?2, ?3)",
             params![&rec[lad], dname, area_id],
         )?;
         // Until a cluster file is imported, each district is one cluster named after it.
-        conn.execute(
-            "INSERT OR IGNORE INTO clusters (name, area_id) VALUES (?1, ?2)",
-            params![dname, area_id],
-        )?;
+        conn.execute("INSERT OR IGNORE INTO clusters (name, area_id) VALUES (?1, ?2)", params![dname, area_id])?;
         conn.execute(
             "INSERT INTO msoas (code, name, district_code, ruc_code, ruc_name, hcl_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![&rec[code], &rec[name], &rec[lad], &rec[ruc], &rec[ruc_name], &rec[hcl]],
@@ -103,8 +85,7 @@ pub fn load_defaults(conn: &Connection) -> Result<bool> {
         .read_to_string(&mut text)
         .context("reading the shipped postcode table")?;
     {
-        let mut stmt =
-            conn.prepare("INSERT INTO postcodes (postcode, msoa_code) VALUES (?1, ?2)")?;
+        let mut stmt = conn.prepare("INSERT INTO postcodes (postcode, msoa_code) VALUES (?1, ?2)")?;
         for line in text.lines().skip(1) {
             if let Some((pc, msoa)) = line.split_once(',') {
                 stmt.execute(params![pc, msoa])?;
@@ -117,10 +98,7 @@ pub fn load_defaults(conn: &Connection) -> Result<bool> {
             params![h.date.to_string(), h.title],
         )?;
     }
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES ('defaults.loaded', '1')",
-        [],
-    )?;
+    conn.execute("INSERT INTO settings (key, value) VALUES ('defaults.loaded', '1')", [])?;
     Ok(true)
 }
 
@@ -151,8 +129,7 @@ pub struct Place {
     pub area: Option<String>,
 }
 
-const PLACE_SQL: &str =
-    "SELECT m.code, m.name, m.hcl_name, m.ruc_name, d.name, c.id, c.name, a.name
+const PLACE_SQL: &str = "SELECT m.code, m.name, m.hcl_name, m.ruc_name, d.name, c.id, c.name, a.name
      FROM msoas m JOIN districts d ON d.code = m.district_code
      LEFT JOIN cluster_msoas cm ON cm.msoa_code = m.code
      LEFT JOIN clusters c ON c.id = cm.cluster_id
@@ -174,9 +151,7 @@ fn place_row(r: &rusqlite::Row) -> rusqlite::Result<Place> {
 /// The MSOA, cluster and area of a normalised postcode, if it is in Kent.
 pub fn place_of_postcode(conn: &Connection, postcode: &str) -> Result<Option<Place>> {
     Ok(conn
-        .prepare_cached(&format!(
-            "{PLACE_SQL} WHERE m.code = (SELECT msoa_code FROM postcodes WHERE postcode = ?1)"
-        ))?
+        .prepare_cached(&format!("{PLACE_SQL} WHERE m.code = (SELECT msoa_code FROM postcodes WHERE postcode = ?1)"))?
         .query_row([postcode], place_row)
         .optional()?)
 }
@@ -189,10 +164,7 @@ pub fn all_places(conn: &Connection) -> Result<Vec<Place>> {
 }
 
 pub fn place_of_msoa(conn: &Connection, msoa: &str) -> Result<Option<Place>> {
-    Ok(conn
-        .prepare_cached(&format!("{PLACE_SQL} WHERE m.code = ?1"))?
-        .query_row([msoa], place_row)
-        .optional()?)
+    Ok(conn.prepare_cached(&format!("{PLACE_SQL} WHERE m.code = ?1"))?.query_row([msoa], place_row).optional()?)
 }
 
 #[derive(Debug, Clone)]
@@ -201,38 +173,20 @@ pub struct Named {
     pub name: String,
 }
 
-fn find_named(
-    conn: &Connection,
-    table: &str,
-    what: &str,
-    typed: &str,
-    list_cmd: &str,
-) -> Result<Named> {
+fn find_named(conn: &Connection, table: &str, what: &str, typed: &str, list_cmd: &str) -> Result<Named> {
     let found = conn
-        .query_row(
-            &format!("SELECT id, name FROM {table} WHERE name = ?1 COLLATE NOCASE"),
-            [typed.trim()],
-            |r| {
-                Ok(Named {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                })
-            },
-        )
+        .query_row(&format!("SELECT id, name FROM {table} WHERE name = ?1 COLLATE NOCASE"), [typed.trim()], |r| {
+            Ok(Named { id: r.get(0)?, name: r.get(1)? })
+        })
         .optional()?;
     if let Some(n) = found {
         return Ok(n);
     }
     let mut stmt = conn.prepare(&format!("SELECT name FROM {table} ORDER BY name"))?;
-    let names: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let names: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     // A typed name that folds to exactly one known name (`canterbury & coastal`, `westkent`) is that one.
     let folded = crate::domain::text::fold(typed);
-    let same: Vec<&String> = names
-        .iter()
-        .filter(|n| crate::domain::text::fold(n) == folded)
-        .collect();
+    let same: Vec<&String> = names.iter().filter(|n| crate::domain::text::fold(n) == folded).collect();
     if same.len() == 1 {
         return find_named(conn, table, what, same[0], list_cmd);
     }
@@ -274,17 +228,11 @@ mod tests {
         let s = Store::in_memory()?;
         assert!(load_defaults(&s.conn)?);
         assert!(!load_defaults(&s.conn)?);
-        let n: i64 = s
-            .conn
-            .query_row("SELECT COUNT(*) FROM msoas", [], |r| r.get(0))?;
+        let n: i64 = s.conn.query_row("SELECT COUNT(*) FROM msoas", [], |r| r.get(0))?;
         assert_eq!(n, 182);
-        let n: i64 = s
-            .conn
-            .query_row("SELECT COUNT(*) FROM postcodes", [], |r| r.get(0))?;
+        let n: i64 = s.conn.query_row("SELECT COUNT(*) FROM postcodes", [], |r| r.get(0))?;
         assert_eq!(n, 61_392);
-        let n: i64 = s
-            .conn
-            .query_row("SELECT COUNT(*) FROM clusters", [], |r| r.get(0))?;
+        let n: i64 = s.conn.query_row("SELECT COUNT(*) FROM clusters", [], |r| r.get(0))?;
         assert_eq!(n, 12);
         let p = place_of_postcode(&s.conn, "CT1 2EH")?.expect("CT1 2EH is in Kent");
         assert_eq!(p.msoa, "E02006856");
@@ -305,16 +253,8 @@ mod tests {
         let ue = err.downcast_ref::<UserError>().unwrap();
         assert!(ue.message.contains("Canterbery"));
         assert!(ue.hints[0].contains("Canterbury"));
-        assert_eq!(
-            find_area(&s.conn, "canterbury and coastal")
-                .err()
-                .map(|_| ()),
-            Some(())
-        );
-        assert_eq!(
-            find_area(&s.conn, "canterbury & coastal")?.name,
-            "Canterbury & Coastal"
-        );
+        assert_eq!(find_area(&s.conn, "canterbury and coastal").err().map(|_| ()), Some(()));
+        assert_eq!(find_area(&s.conn, "canterbury & coastal")?.name, "Canterbury & Coastal");
         assert_eq!(find_area(&s.conn, "westkent")?.name, "West Kent");
         Ok(())
     }

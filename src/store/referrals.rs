@@ -85,10 +85,7 @@ fn select_sql() -> &'static str {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Referral>> {
-    Ok(conn
-        .prepare_cached(&format!("{} WHERE id = ?1", select_sql()))?
-        .query_row([id], from_row)
-        .optional()?)
+    Ok(conn.prepare_cached(&format!("{} WHERE id = ?1", select_sql()))?.query_row([id], from_row).optional()?)
 }
 
 /// Referrals matching a WHERE clause (parameters bound, never formatted in).
@@ -102,17 +99,12 @@ fn insert_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
         let placeholders: Vec<String> = (1..=FIELDS.len()).map(|i| format!("?{i}")).collect();
-        format!(
-            "INSERT INTO referrals ({}) VALUES ({})",
-            FIELDS.join(", "),
-            placeholders.join(", ")
-        )
+        format!("INSERT INTO referrals ({}) VALUES ({})", FIELDS.join(", "), placeholders.join(", "))
     })
 }
 
 pub fn insert(conn: &Connection, r: &Referral) -> Result<i64> {
-    conn.prepare_cached(insert_sql())?
-        .execute(values(r).as_slice())?;
+    conn.prepare_cached(insert_sql())?.execute(values(r).as_slice())?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -123,9 +115,7 @@ pub struct Inserter<'c> {
 
 impl<'c> Inserter<'c> {
     pub fn new(conn: &'c Connection) -> Result<Inserter<'c>> {
-        Ok(Inserter {
-            stmt: conn.prepare(insert_sql())?,
-        })
+        Ok(Inserter { stmt: conn.prepare(insert_sql())? })
     }
     pub fn insert(&mut self, r: &Referral) -> Result<i64> {
         Ok(self.stmt.insert(values(r).as_slice())?)
@@ -135,16 +125,8 @@ impl<'c> Inserter<'c> {
 pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let sql = SQL.get_or_init(|| {
-        let sets: Vec<String> = FIELDS
-            .iter()
-            .enumerate()
-            .map(|(i, f)| format!("{f} = ?{}", i + 1))
-            .collect();
-        format!(
-            "UPDATE referrals SET {} WHERE id = ?{}",
-            sets.join(", "),
-            FIELDS.len() + 1
-        )
+        let sets: Vec<String> = FIELDS.iter().enumerate().map(|(i, f)| format!("{f} = ?{}", i + 1)).collect();
+        format!("UPDATE referrals SET {} WHERE id = ?{}", sets.join(", "), FIELDS.len() + 1)
     });
     let mut vals = values(r);
     vals.push(&r.id);
@@ -155,10 +137,8 @@ pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
 /// The fields that differ, as (before, after) JSON objects; None when nothing changed.
 /// `updated_at` alone is not a change.
 pub fn diff(before: &Referral, after: &Referral) -> Option<(Value, Value)> {
-    let (Value::Object(b), Value::Object(a)) = (
-        serde_json::to_value(before).ok()?,
-        serde_json::to_value(after).ok()?,
-    ) else {
+    let (Value::Object(b), Value::Object(a)) = (serde_json::to_value(before).ok()?, serde_json::to_value(after).ok()?)
+    else {
         return None;
     };
     let mut bo = Map::new();
@@ -178,16 +158,9 @@ pub fn diff(before: &Referral, after: &Referral) -> Option<(Value, Value)> {
 
 impl Referral {
     pub fn docs_set(&self) -> std::collections::BTreeSet<crate::domain::model::Item> {
-        self.docs
-            .split(',')
-            .filter_map(crate::domain::model::Item::parse)
-            .collect()
+        self.docs.split(',').filter_map(crate::domain::model::Item::parse).collect()
     }
     pub fn missing_items(&self) -> Vec<String> {
-        self.missing
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
+        self.missing.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
     }
 }

@@ -11,10 +11,7 @@ fn init_creates_a_private_database_and_is_idempotent() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&h.db).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(std::fs::metadata(&h.db).unwrap().permissions().mode() & 0o777, 0o600);
     }
     let count = |h: &Hcp| {
         let c = rusqlite::Connection::open(&h.db).unwrap();
@@ -30,16 +27,9 @@ fn init_creates_a_private_database_and_is_idempotent() {
 fn a_newer_database_is_refused_naming_both_versions() {
     let h = Hcp::new();
     h.run(&["init"]).ok();
-    rusqlite::Connection::open(&h.db)
-        .unwrap()
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
+    rusqlite::Connection::open(&h.db).unwrap().pragma_update(None, "user_version", 99).unwrap();
     let out = h.run(&["cluster", "list"]).code(1);
-    assert!(
-        out.stderr.contains("99") && out.stderr.contains("version 1"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("99") && out.stderr.contains("version 1"), "{}", out.stderr);
 }
 
 #[test]
@@ -55,16 +45,8 @@ fn clusters_cover_all_182_msoas_one_per_district() {
     let h = Hcp::new();
     let v = h.json(&["cluster", "list"]);
     let clusters = v.as_array().unwrap();
-    let mut msoas: Vec<&str> = clusters
-        .iter()
-        .flat_map(|c| {
-            c["msoas"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|m| m.as_str().unwrap())
-        })
-        .collect();
+    let mut msoas: Vec<&str> =
+        clusters.iter().flat_map(|c| c["msoas"].as_array().unwrap().iter().map(|m| m.as_str().unwrap())).collect();
     msoas.sort();
     msoas.dedup();
     assert_eq!(msoas.len(), 182);
@@ -83,26 +65,12 @@ fn clusters_cover_all_182_msoas_one_per_district() {
 fn unknown_names_list_close_matches() {
     let h = Hcp::new();
     let out = h.run(&["cluster", "show", "Canterbery"]).code(1);
-    assert!(
-        out.stderr.contains("unknown cluster 'Canterbery'"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("Hint: did you mean: Canterbury"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("unknown cluster 'Canterbery'"), "{}", out.stderr);
+    assert!(out.stderr.contains("Hint: did you mean: Canterbury"), "{}", out.stderr);
     h.providers();
     let out = h.run(&["provider", "show", "Alpha"]).code(1);
-    assert!(
-        out.stderr.contains("did you mean: Alpha Care"),
-        "{}",
-        out.stderr
-    );
-    let out = h
-        .run(&["area", "rank", "Thanett", "--providers", "Alpha Care"])
-        .code(1);
+    assert!(out.stderr.contains("did you mean: Alpha Care"), "{}", out.stderr);
+    let out = h.run(&["area", "rank", "Thanett", "--providers", "Alpha Care"]).code(1);
     assert!(out.stderr.contains("Thanet"), "{}", out.stderr);
 }
 
@@ -111,16 +79,7 @@ fn providers_have_the_contract_json_keys() {
     let h = Hcp::new();
     h.providers();
     let v = h.json(&["provider", "show", "epsilon homecare"]);
-    for k in [
-        "id",
-        "name",
-        "type",
-        "areas",
-        "cqc_rating",
-        "exceptions_list",
-        "sanctioned",
-        "status",
-    ] {
+    for k in ["id", "name", "type", "areas", "cqc_rating", "exceptions_list", "sanctioned", "status"] {
         assert!(v.get(k).is_some(), "missing {k}: {v}");
     }
     assert_eq!(v["type"], "non-contracted");
@@ -129,22 +88,11 @@ fn providers_have_the_contract_json_keys() {
     assert_eq!(v["cqc_rating"], "good");
     let list = h.json(&["provider", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 7);
-    let out = h
-        .run(&["provider", "add", "ALPHA CARE", "--type", "contracted"])
-        .code(1);
+    let out = h.run(&["provider", "add", "ALPHA CARE", "--type", "contracted"]).code(1);
     assert!(out.stderr.contains("already exists"), "{}", out.stderr);
-    let out = h
-        .run(&["provider", "add", "X", "--type", "sometimes"])
-        .code(2);
+    let out = h.run(&["provider", "add", "X", "--type", "sometimes"]).code(2);
     assert!(out.stderr.contains("'sometimes'"), "{}", out.stderr);
-    let v = h.json(&[
-        "provider",
-        "sanction",
-        "Beta Care",
-        "--on",
-        "--note",
-        "breach",
-    ]);
+    let v = h.json(&["provider", "sanction", "Beta Care", "--on", "--note", "breach"]);
     assert_eq!(v["sanctioned"], true);
 }
 
@@ -154,20 +102,13 @@ fn cluster_and_provider_files_import() {
     h.providers();
     let clusters = h.path("clusters.csv");
     std::fs::write(&clusters, "cluster,area,msoa_code\nCanterbury City,Canterbury & Coastal,E02006856\nCanterbury City,Canterbury & Coastal,E02005022\nNowhere,Atlantis,E02005022\n").unwrap();
-    let v = h.json_at(
-        &h.now.clone(),
-        &["import", "clusters", clusters.to_str().unwrap()],
-        3,
-    );
+    let v = h.json_at(&h.now.clone(), &["import", "clusters", clusters.to_str().unwrap()], 3);
     assert_eq!(v["imported"], 2);
     assert_eq!(v["errors"][0]["row"], 4);
     assert_eq!(v["errors"][0]["column"], "area");
     let ranks = h.path("ranks.csv");
-    std::fs::write(
-        &ranks,
-        "cluster,rank,provider\nCanterbury City,2,Beta Care\nCanterbury City,1,Gamma Care\n",
-    )
-    .unwrap();
+    std::fs::write(&ranks, "cluster,rank,provider\nCanterbury City,2,Beta Care\nCanterbury City,1,Gamma Care\n")
+        .unwrap();
     h.json(&["import", "cluster-providers", ranks.to_str().unwrap()]);
     let c = h.json(&["cluster", "show", "Canterbury City"]);
     assert_eq!(c["providers"][0]["provider"], "Gamma Care");
@@ -181,55 +122,26 @@ fn cluster_and_provider_files_import() {
 #[test]
 fn calendar_shows_bank_holidays_and_loads_gov_uk_json() {
     let h = Hcp::new();
-    let v = h.json(&[
-        "calendar",
-        "show",
-        "--from",
-        "2026-12-01",
-        "--to",
-        "2027-01-31",
-    ]);
-    let dates: Vec<&str> = v["bank_holidays"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["date"].as_str().unwrap())
-        .collect();
+    let v = h.json(&["calendar", "show", "--from", "2026-12-01", "--to", "2027-01-31"]);
+    let dates: Vec<&str> = v["bank_holidays"].as_array().unwrap().iter().map(|d| d["date"].as_str().unwrap()).collect();
     assert_eq!(dates, vec!["2026-12-25", "2026-12-28", "2027-01-01"]);
     let f = h.path("bank-holidays.json");
     std::fs::write(&f, r#"{"england-and-wales":{"division":"england-and-wales","events":[{"title":"Christmas Day","date":"2028-12-25","notes":"","bunting":true},{"title":"Extra day","date":"2028-06-05","notes":"","bunting":true}]}}"#).unwrap();
     let v = h.json(&["calendar", "update", f.to_str().unwrap()]);
     assert_eq!(v["loaded"], 2);
-    let v = h.json(&[
-        "calendar",
-        "show",
-        "--from",
-        "2028-01-01",
-        "--to",
-        "2028-12-31",
-    ]);
+    let v = h.json(&["calendar", "show", "--from", "2028-01-01", "--to", "2028-12-31"]);
     assert_eq!(v["bank_holidays"].as_array().unwrap().len(), 2);
     let bad = h.path("bad.json");
     std::fs::write(&bad, "not json").unwrap();
-    let out = h
-        .run(&["calendar", "update", bad.to_str().unwrap()])
-        .code(1);
-    assert!(
-        out.stderr.contains("not a gov.uk bank-holidays.json"),
-        "{}",
-        out.stderr
-    );
+    let out = h.run(&["calendar", "update", bad.to_str().unwrap()]).code(1);
+    assert!(out.stderr.contains("not a gov.uk bank-holidays.json"), "{}", out.stderr);
 }
 
 #[test]
 fn bad_hcp_now_is_a_clear_usage_error() {
     let h = Hcp::new();
     let out = h.run_at("yesterday-ish", &["cluster", "list"]).code(2);
-    assert!(
-        out.stderr.contains("HCP_NOW") && out.stderr.contains("yesterday-ish"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("HCP_NOW") && out.stderr.contains("yesterday-ish"), "{}", out.stderr);
 }
 
 #[test]
@@ -237,11 +149,7 @@ fn settings_change_and_are_audited() {
     let h = Hcp::new();
     h.json(&["settings", "set", "rag.red_days", "8"]);
     let v = h.json(&["settings", "list"]);
-    assert!(v
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s["key"] == "rag.red_days" && s["value"] == "8"));
+    assert!(v.as_array().unwrap().iter().any(|s| s["key"] == "rag.red_days" && s["value"] == "8"));
     let out = h.run(&["settings", "set", "rag.purple_days", "3"]).code(2);
     assert!(out.stderr.contains("rag.purple_days"));
     let out = h.run(&["settings", "set", "rag.red_days", "ten"]).code(2);

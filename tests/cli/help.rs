@@ -23,23 +23,14 @@ fn help_tree_matches_the_snapshot() {
     for p in &all {
         let mut args: Vec<&str> = p.iter().map(String::as_str).collect();
         args.push("--help");
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hcp"))
-            .args(&args)
-            .env("COLUMNS", "100")
-            .output()
-            .unwrap();
+        let out =
+            std::process::Command::new(env!("CARGO_BIN_EXE_hcp")).args(&args).env("COLUMNS", "100").output().unwrap();
         assert!(out.status.success(), "hcp {} --help failed", p.join(" "));
         let help = String::from_utf8(out.stdout).unwrap();
         // Every command's help carries an example, except the command groups.
-        let sub = p.iter().fold(hcp::cli::Cli::command(), |c, name| {
-            c.find_subcommand(name).unwrap().clone()
-        });
+        let sub = p.iter().fold(hcp::cli::Cli::command(), |c, name| c.find_subcommand(name).unwrap().clone());
         if sub.get_subcommands().next().is_none() || p.first().is_some_and(|n| n == "escalate") {
-            assert!(
-                help.contains("Example"),
-                "hcp {} --help has no example:\n{help}",
-                p.join(" ")
-            );
+            assert!(help.contains("Example"), "hcp {} --help has no example:\n{help}", p.join(" "));
         }
         text.push_str(&format!("$ hcp {} --help\n{help}\n", p.join(" ")));
     }
@@ -48,14 +39,9 @@ fn help_tree_matches_the_snapshot() {
         std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots")).unwrap();
         std::fs::write(path, &text).unwrap();
     }
-    let want = std::fs::read_to_string(path)
-        .expect("snapshot missing: run HCP_UPDATE_SNAPSHOTS=1 cargo test help");
+    let want = std::fs::read_to_string(path).expect("snapshot missing: run HCP_UPDATE_SNAPSHOTS=1 cargo test help");
     if want != text {
-        let first = want
-            .lines()
-            .zip(text.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
+        let first = want.lines().zip(text.lines()).position(|(a, b)| a != b).unwrap_or(0);
         panic!(
             "the --help tree changed (first difference at line {}):\n  snapshot: {:?}\n  now:      {:?}\nIf intended: HCP_UPDATE_SNAPSHOTS=1 cargo test help",
             first + 1,

@@ -26,64 +26,26 @@ fn good_rows_import_bad_rows_are_reported_and_reimport_changes_nothing() {
     h.now = "2026-11-24T09:00".into();
     write(&h.path("p.csv"), three_good_one_bad().as_bytes());
     let v = import(&h, "p.csv", &[], 3);
-    assert_eq!(
-        (
-            v["new"].as_i64(),
-            v["rejected"].as_i64(),
-            v["unchanged"].as_i64()
-        ),
-        (Some(3), Some(1), Some(0))
-    );
+    assert_eq!((v["new"].as_i64(), v["rejected"].as_i64(), v["unchanged"].as_i64()), (Some(3), Some(1), Some(0)));
     assert_eq!(v["errors"][0]["row"], 5);
     assert_eq!(v["errors"][0]["column"], "Received");
     assert_eq!(v["errors"][0]["value"], "31/02/2026");
     let list = h.json(&["referral", "list"]);
-    let ids: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["client_id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["client_id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"0451"), "leading zeros kept: {ids:?}");
     // KEaH without a Final Review column: the documents count as complete.
-    assert!(list
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|r| r["state"] == "waiting"));
+    assert!(list.as_array().unwrap().iter().all(|r| r["state"] == "waiting"));
     // Imported referrals keep the received date as their list date.
-    let ann = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["client_id"] == "0451")
-        .unwrap();
+    let ann = list.as_array().unwrap().iter().find(|r| r["client_id"] == "0451").unwrap();
     assert_eq!(ann["working_days_waiting"], 2);
     let hist = h.json(&["history", &ann["id"].to_string()]);
     assert_eq!(hist[0]["event"], "referral imported");
-    assert!(hist[0]["details"]["file"]
-        .as_str()
-        .unwrap()
-        .ends_with("p.csv"));
-    let events_before = h
-        .json(&["history", &ann["id"].to_string()])
-        .as_array()
-        .unwrap()
-        .len();
+    assert!(hist[0]["details"]["file"].as_str().unwrap().ends_with("p.csv"));
+    let events_before = h.json(&["history", &ann["id"].to_string()]).as_array().unwrap().len();
     let v = import(&h, "p.csv", &[], 3);
+    assert_eq!((v["new"].as_i64(), v["unchanged"].as_i64(), v["updated"].as_i64()), (Some(0), Some(3), Some(0)));
     assert_eq!(
-        (
-            v["new"].as_i64(),
-            v["unchanged"].as_i64(),
-            v["updated"].as_i64()
-        ),
-        (Some(0), Some(3), Some(0))
-    );
-    assert_eq!(
-        h.json(&["history", &ann["id"].to_string()])
-            .as_array()
-            .unwrap()
-            .len(),
+        h.json(&["history", &ann["id"].to_string()]).as_array().unwrap().len(),
         events_before,
         "no events for unchanged rows"
     );
@@ -94,20 +56,15 @@ fn a_changed_row_updates_the_referral_and_logs_the_change() {
     let h = Hcp::new();
     write(
         &h.path("p.csv"),
-        format!("{HEADER}0451,Ann Lee,CT1 2EH,ACT,W One,20/11/2026,01/12/2026,2,30,7,Waiting\n")
-            .as_bytes(),
+        format!("{HEADER}0451,Ann Lee,CT1 2EH,ACT,W One,20/11/2026,01/12/2026,2,30,7,Waiting\n").as_bytes(),
     );
     import(&h, "p.csv", &[], 0);
     write(
         &h.path("p.csv"),
-        format!("{HEADER}0451,Ann Lee,CT1 2EH,ACT,W One,20/11/2026,01/12/2026,3,30,10.5,Waiting\n")
-            .as_bytes(),
+        format!("{HEADER}0451,Ann Lee,CT1 2EH,ACT,W One,20/11/2026,01/12/2026,3,30,10.5,Waiting\n").as_bytes(),
     );
     let v = import(&h, "p.csv", &[], 0);
-    assert_eq!(
-        (v["updated"].as_i64(), v["new"].as_i64()),
-        (Some(1), Some(0))
-    );
+    assert_eq!((v["updated"].as_i64(), v["new"].as_i64()), (Some(1), Some(0)));
     let hist = h.json(&["history", "1"]);
     let last = hist.as_array().unwrap().last().unwrap();
     assert_eq!(last["event"], "referral updated by import");
@@ -119,19 +76,8 @@ fn a_changed_row_updates_the_referral_and_logs_the_change() {
 fn strict_imports_nothing_and_dry_run_writes_nothing() {
     let h = Hcp::new();
     write(&h.path("p.csv"), three_good_one_bad().as_bytes());
-    let out = h
-        .run(&[
-            "import",
-            "packages",
-            h.path("p.csv").to_str().unwrap(),
-            "--strict",
-        ])
-        .code(1);
-    assert!(
-        out.stderr.contains("row 5, column Received") && out.stderr.contains("31/02/2026"),
-        "{}",
-        out.stderr
-    );
+    let out = h.run(&["import", "packages", h.path("p.csv").to_str().unwrap(), "--strict"]).code(1);
+    assert!(out.stderr.contains("row 5, column Received") && out.stderr.contains("31/02/2026"), "{}", out.stderr);
     assert_eq!(h.json(&["referral", "list"]).as_array().unwrap().len(), 0);
     let v = import(&h, "p.csv", &["--dry-run"], 3);
     assert_eq!(v["new"], 3);
@@ -142,10 +88,11 @@ fn strict_imports_nothing_and_dry_run_writes_nothing() {
 #[test]
 fn windows_1252_and_bom_and_semicolons_are_read() {
     let h = Hcp::new();
-    let mut cp1252 = b"Client ID,Client Name,Postcode,Team,Referrer,Received,Requested Start,Calls Per Day,Minutes Per Call,Notes\n".to_vec();
-    cp1252.extend_from_slice(
-        b"0099,Zo\xEB Andr\xE9,CT1 2EH,STP,W,23/11/2026,30/11/2026,2,30,Top-up \xA312.50 agreed\n",
-    );
+    let mut cp1252 =
+        b"Client ID,Client Name,Postcode,Team,Referrer,Received,Requested Start,Calls Per Day,Minutes Per Call,Notes\n"
+            .to_vec();
+    cp1252
+        .extend_from_slice(b"0099,Zo\xEB Andr\xE9,CT1 2EH,STP,W,23/11/2026,30/11/2026,2,30,Top-up \xA312.50 agreed\n");
     write(&h.path("w.csv"), &cp1252);
     let v = import(&h, "w.csv", &[], 0);
     assert_eq!(v["new"], 1);
@@ -168,19 +115,10 @@ fn windows_1252_and_bom_and_semicolons_are_read() {
 fn unmapped_columns_go_to_notes_and_a_map_file_names_others() {
     let h = Hcp::new();
     write(&h.path("m.csv"), b"Service User Ref,Client Name,Postcode,Team,Received,Requested Start,Calls Per Day,Minutes Per Call,Key Safe\nA1,Ann,CT1 2EH,ACT,23/11/2026,30/11/2026,1,30,1234\n");
-    write(
-        &h.path("map.toml"),
-        b"[columns]\n\"Service User Ref\" = \"Client ID\"\n",
-    );
+    write(&h.path("map.toml"), b"[columns]\n\"Service User Ref\" = \"Client ID\"\n");
     let p = h.path("m.csv");
     let m = h.path("map.toml");
-    let v = h.json(&[
-        "import",
-        "packages",
-        p.to_str().unwrap(),
-        "--map",
-        m.to_str().unwrap(),
-    ]);
+    let v = h.json(&["import", "packages", p.to_str().unwrap(), "--map", m.to_str().unwrap()]);
     assert_eq!(v["new"], 1);
     assert_eq!(v["unmapped_columns"], serde_json::json!(["Key Safe"]));
     let r = h.show("2026-11-23T09:00", 1);
@@ -188,15 +126,7 @@ fn unmapped_columns_go_to_notes_and_a_map_file_names_others() {
     assert_eq!(r["notes"], "[Key Safe] 1234");
     write(&h.path("bad.toml"), b"[columns]\n\"X\" = \"Shoe Size\"\n");
     let b = h.path("bad.toml");
-    let out = h
-        .run(&[
-            "import",
-            "packages",
-            p.to_str().unwrap(),
-            "--map",
-            b.to_str().unwrap(),
-        ])
-        .code(1);
+    let out = h.run(&["import", "packages", p.to_str().unwrap(), "--map", b.to_str().unwrap()]).code(1);
     assert!(out.stderr.contains("Shoe Size"));
 }
 
@@ -214,9 +144,7 @@ fn files_that_are_not_csv_get_one_clear_error() {
         ("other.csv", "does not look like a Packages spreadsheet"),
         ("missing.csv", "cannot read"),
     ] {
-        let out = h
-            .run(&["import", "packages", h.path(f).to_str().unwrap()])
-            .code(1);
+        let out = h.run(&["import", "packages", h.path(f).to_str().unwrap()]).code(1);
         assert!(out.stderr.contains(says), "{f}: {}", out.stderr);
     }
 }
@@ -260,19 +188,8 @@ fn bad_values_name_row_column_and_value() {
         ]
     );
     let inc = h.json(&["referral", "list", "--state", "incomplete"]);
-    let missing: Vec<&serde_json::Value> = inc
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| &r["missing"])
-        .collect();
-    assert_eq!(
-        missing,
-        vec![
-            &serde_json::json!(["postcode"]),
-            &serde_json::json!(["hours-mismatch"])
-        ]
-    );
+    let missing: Vec<&serde_json::Value> = inc.as_array().unwrap().iter().map(|r| &r["missing"]).collect();
+    assert_eq!(missing, vec![&serde_json::json!(["postcode"]), &serde_json::json!(["hours-mismatch"])]);
 }
 
 #[test]
@@ -304,41 +221,25 @@ fn placed_packages_are_really_placed_and_export_round_trips_byte_identical() {
             .replace("Active\n", "Active,Nobody Care\n")
             .as_bytes(),
     );
-    let v = h.json_at(
-        "2026-11-23T09:00",
-        &["import", "packages", unknown.to_str().unwrap()],
-        3,
-    );
+    let v = h.json_at("2026-11-23T09:00", &["import", "packages", unknown.to_str().unwrap()], 3);
     assert_eq!(v["errors"][0]["column"], "Provider");
     assert_eq!(v["errors"][0]["value"], "Nobody Care");
 
     let e1 = h.path("e1.csv");
-    h.run(&["export", "packages", "--output", e1.to_str().unwrap()])
-        .ok();
+    h.run(&["export", "packages", "--output", e1.to_str().unwrap()]).ok();
     let h2 = Hcp::new();
     h2.providers();
     let v = h2.json(&["import", "packages", e1.to_str().unwrap()]);
     assert_eq!(v["new"], 6);
     let e2 = h.path("e2.csv");
-    h2.run(&["export", "packages", "--output", e2.to_str().unwrap()])
-        .ok();
-    let (a, b) = (
-        std::fs::read_to_string(&e1).unwrap(),
-        std::fs::read_to_string(&e2).unwrap(),
-    );
+    h2.run(&["export", "packages", "--output", e2.to_str().unwrap()]).ok();
+    let (a, b) = (std::fs::read_to_string(&e1).unwrap(), std::fs::read_to_string(&e2).unwrap());
     assert_eq!(a, b);
     assert!(a.contains("\"Keys, with neighbour\""));
     assert!(a.starts_with("Client ID,Client Name,Postcode,Team,Referrer,Received,Requested Start,Calls Per Day,Minutes Per Call,Hours Per Week,Double Handed,Lives Alone,Known To ACT,Funding,Hospital Discharge,Status,Provider,Offered At,Start Date,Review Date,Notes"));
     // And importing the export into the first database changes nothing.
     let v = h.json(&["import", "packages", e1.to_str().unwrap()]);
-    assert_eq!(
-        (
-            v["unchanged"].as_i64(),
-            v["new"].as_i64(),
-            v["updated"].as_i64()
-        ),
-        (Some(6), Some(0), Some(0))
-    );
+    assert_eq!((v["unchanged"].as_i64(), v["new"].as_i64(), v["updated"].as_i64()), (Some(6), Some(0), Some(0)));
     let j = h.run(&["export", "packages", "--format", "json"]).ok();
     let j: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
     assert_eq!(j[1]["client_name"], "Bob Zoë");
@@ -350,10 +251,7 @@ fn the_shipped_example_imports() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/packages.csv");
     let v = h.json_at("2026-11-23T09:00", &["import", "packages", example], 3);
     assert!(v["new"].as_i64().unwrap() >= 10, "{v}");
-    assert!(
-        v["rejected"].as_i64().unwrap() >= 1,
-        "the example shows a rejected row too: {v}"
-    );
+    assert!(v["rejected"].as_i64().unwrap() >= 1, "the example shows a rejected row too: {v}");
 }
 
 #[test]
@@ -362,17 +260,12 @@ fn an_interrupted_import_leaves_the_database_as_it_was() {
     h.run(&["init"]).ok();
     let mut csv = String::from(HEADER);
     for i in 0..30_000 {
-        csv.push_str(&format!(
-            "{i:06},Person {i},CT1 2EH,STP,W,20/11/2026,01/12/2026,2,30,7,Waiting\n"
-        ));
+        csv.push_str(&format!("{i:06},Person {i},CT1 2EH,STP,W,20/11/2026,01/12/2026,2,30,7,Waiting\n"));
     }
     write(&h.path("big.csv"), csv.as_bytes());
     let p = h.path("big.csv");
     let mut child = h
-        .command(
-            "2026-11-23T09:00",
-            &["import", "packages", p.to_str().unwrap()],
-        )
+        .command("2026-11-23T09:00", &["import", "packages", p.to_str().unwrap()])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -385,8 +278,5 @@ fn an_interrupted_import_leaves_the_database_as_it_was() {
         .query_row("SELECT COUNT(*) FROM referrals", [], |r| r.get(0))
         .unwrap();
     // Killed mid-way: nothing; if it finished first: everything. Never a part.
-    assert!(
-        n == 0 || (n == 30_000 && status.success()),
-        "{n} referrals after a kill ({status})"
-    );
+    assert!(n == 0 || (n == 30_000 && status.success()), "{n} referrals after a kill ({status})");
 }

@@ -26,11 +26,7 @@ impl Out {
     }
     /// Assert the exit code, showing the output when it is not what was expected.
     pub fn code(self, want: i32) -> Self {
-        assert_eq!(
-            self.code, want,
-            "exit code\nstdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, want, "exit code\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
         assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
         self
     }
@@ -43,12 +39,7 @@ impl Hcp {
     pub fn new() -> Hcp {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("hcp.sqlite");
-        Hcp {
-            dir,
-            db,
-            now: "2026-11-23T09:00".into(),
-            user: "po.test".into(),
-        }
+        Hcp { dir, db, now: "2026-11-23T09:00".into(), user: "po.test".into() }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -57,11 +48,7 @@ impl Hcp {
 
     pub fn command(&self, now: &str, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_hcp"));
-        c.args(args)
-            .env("HCP_DB", &self.db)
-            .env("HCP_NOW", now)
-            .env("HCP_USER", &self.user)
-            .stdin(Stdio::null());
+        c.args(args).env("HCP_DB", &self.db).env("HCP_NOW", now).env("HCP_USER", &self.user).stdin(Stdio::null());
         c
     }
 
@@ -108,33 +95,9 @@ impl Hcp {
                 "--senior-email",
                 "boss@alpha.example.org",
             ],
-            vec![
-                "provider",
-                "add",
-                "Beta Care",
-                "--type",
-                "contracted",
-                "--area",
-                a,
-            ],
-            vec![
-                "provider",
-                "add",
-                "Gamma Care",
-                "--type",
-                "contracted",
-                "--area",
-                a,
-            ],
-            vec![
-                "provider",
-                "add",
-                "Delta Care",
-                "--type",
-                "contracted",
-                "--area",
-                a,
-            ],
+            vec!["provider", "add", "Beta Care", "--type", "contracted", "--area", a],
+            vec!["provider", "add", "Gamma Care", "--type", "contracted", "--area", a],
+            vec!["provider", "add", "Delta Care", "--type", "contracted", "--area", a],
             vec![
                 "provider",
                 "add",
@@ -169,13 +132,7 @@ impl Hcp {
                 "--cqc-rating",
                 "requires-improvement",
             ],
-            vec![
-                "cluster",
-                "rank",
-                "Canterbury",
-                "--providers",
-                "Alpha Care,Beta Care,Gamma Care",
-            ],
+            vec!["cluster", "rank", "Canterbury", "--providers", "Alpha Care,Beta Care,Gamma Care"],
             vec!["area", "rank", a, "--providers", "Delta Care"],
         ] {
             self.run(&args).ok();
@@ -183,14 +140,7 @@ impl Hcp {
     }
 
     /// A complete referral (STP, not known to ACT); returns its id.
-    pub fn referral(
-        &self,
-        client: &str,
-        postcode: &str,
-        received: &str,
-        start: &str,
-        extra: &[&str],
-    ) -> i64 {
+    pub fn referral(&self, client: &str, postcode: &str, received: &str, start: &str, extra: &[&str]) -> i64 {
         let mut a = vec![
             "referral",
             "add",

@@ -5,18 +5,11 @@ use serde_json::Value;
 
 fn rag_days(h: &Hcp, now: &str, id: i64) -> (String, i64) {
     let v = h.show(now, id);
-    (
-        v["rag"].as_str().unwrap_or("").to_string(),
-        v["working_days_waiting"].as_i64().unwrap_or(-1),
-    )
+    (v["rag"].as_str().unwrap_or("").to_string(), v["working_days_waiting"].as_i64().unwrap_or(-1))
 }
 
 fn count(list: &Value, id: i64, rule: &str) -> usize {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["referral"] == id && e["rule"] == rule)
-        .count()
+    list.as_array().unwrap().iter().filter(|e| e["referral"] == id && e["rule"] == rule).count()
 }
 
 #[test]
@@ -40,22 +33,9 @@ fn christmas_2026_amber_on_29_december_red_on_6_january() {
     let list = h.json(&["escalate", "list"]);
     assert_eq!(count(&list, id, "waiting-5"), 1);
     assert_eq!(count(&list, id, "waiting-10"), 1);
-    let w10 = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["rule"] == "waiting-10")
-        .unwrap();
+    let w10 = list.as_array().unwrap().iter().find(|e| e["rule"] == "waiting-10").unwrap();
     assert_eq!(w10["to"], "tm");
-    for k in [
-        "id",
-        "referral",
-        "rule",
-        "to",
-        "raised_at",
-        "resolved_at",
-        "decision",
-    ] {
+    for k in ["id", "referral", "rule", "to", "raised_at", "resolved_at", "decision"] {
         assert!(w10.get(k).is_some(), "escalation JSON lacks {k}");
     }
     // The AMT list carries the client in detail.
@@ -67,20 +47,10 @@ fn christmas_2026_amber_on_29_december_red_on_6_january() {
     let esc_id = w10["id"].as_i64().unwrap().to_string();
     h.json_at(
         "2027-01-06T14:00",
-        &[
-            "escalate",
-            "resolve",
-            &esc_id,
-            "--decision",
-            "noted",
-            "--note",
-            "TM reviewing",
-        ],
+        &["escalate", "resolve", &esc_id, "--decision", "noted", "--note", "TM reviewing"],
         0,
     );
-    let out = h
-        .run(&["escalate", "resolve", &esc_id, "--decision", "noted"])
-        .code(1);
+    let out = h.run(&["escalate", "resolve", &esc_id, "--decision", "noted"]).code(1);
     assert!(out.stderr.contains("already resolved"));
     let hist = h.json(&["history", &id.to_string()]);
     assert!(hist
@@ -103,13 +73,7 @@ fn christmas_2026_amber_on_29_december_red_on_6_january() {
 fn hospital_discharge_is_red_on_day_one_and_filters_by_rag() {
     let mut h = Hcp::new();
     h.now = "2026-12-18T10:00".into();
-    let a = h.referral(
-        "1",
-        "CT9 1XZ",
-        "2026-12-18 09:30",
-        "2027-02-01",
-        &["--hospital-discharge"],
-    );
+    let a = h.referral("1", "CT9 1XZ", "2026-12-18 09:30", "2027-02-01", &["--hospital-discharge"]);
     let b = h.referral("2", "CT9 1XZ", "2026-12-18 09:30", "2027-02-01", &[]);
     assert_eq!(rag_days(&h, "2026-12-18T10:00", a), ("red".into(), 0));
     assert_eq!(rag_days(&h, "2026-12-18T10:00", b), ("green".into(), 0));
@@ -131,24 +95,13 @@ fn rag_thresholds_are_settings() {
 fn an_area_with_five_waiting_gets_one_teleconference_escalation() {
     let h = Hcp::new();
     for i in 0..5 {
-        h.referral(
-            &format!("{i}"),
-            "CT9 1XZ",
-            "2026-11-23 08:00",
-            "2027-02-01",
-            &[],
-        );
+        h.referral(&format!("{i}"), "CT9 1XZ", "2026-11-23 08:00", "2027-02-01", &[]);
     }
     h.referral("x", "CT1 2EH", "2026-11-23 08:00", "2027-02-01", &[]);
     h.json_at("2026-11-23T10:00", &["escalate"], 0);
     h.json_at("2026-11-23T11:00", &["escalate"], 0);
     let list = h.json(&["escalate", "list"]);
-    let tc: Vec<&Value> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["rule"] == "area-teleconference")
-        .collect();
+    let tc: Vec<&Value> = list.as_array().unwrap().iter().filter(|e| e["rule"] == "area-teleconference").collect();
     assert_eq!(tc.len(), 1);
     assert_eq!(tc[0]["area"], "Thanet");
     assert_eq!(tc[0]["to"], "asm");
@@ -177,35 +130,16 @@ fn due_lists_deadlines_soonest_first_with_overdue_marked() {
     let b = h.referral("2", "CT1 2EH", "2026-11-23 08:00", "2027-02-01", &[]);
     let c = h.referral("3", "CT1 2EH", "2026-11-23 08:00", "2027-02-01", &[]);
     h.json_at("2026-11-23T09:00", &["offer", &a.to_string()], 0);
-    h.json_at(
-        "2026-11-23T09:30",
-        &["respond", &a.to_string(), "accept"],
-        0,
-    );
+    h.json_at("2026-11-23T09:30", &["respond", &a.to_string(), "accept"], 0);
     h.json_at("2026-11-23T10:00", &["offer", &b.to_string()], 0);
-    h.json_at(
-        "2026-11-23T10:05",
-        &[
-            "respond",
-            &b.to_string(),
-            "considering",
-            "--until",
-            "2026-11-25 17:00",
-        ],
-        0,
-    );
+    h.json_at("2026-11-23T10:05", &["respond", &b.to_string(), "considering", "--until", "2026-11-25 17:00"], 0);
     h.json_at("2026-11-23T10:30", &["offer", &c.to_string()], 0);
     let due = h.json_at("2026-11-23T11:45", &["due"], 0);
     let rows: Vec<(i64, bool)> = due
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| {
-            (
-                d["referral"].as_i64().unwrap(),
-                d["overdue"].as_bool().unwrap(),
-            )
-        })
+        .map(|d| (d["referral"].as_i64().unwrap(), d["overdue"].as_bool().unwrap()))
         .collect();
     // a: confirmation form due 11:30 (overdue); c: offer due 12:30; b: considering until Wednesday.
     assert_eq!(rows, vec![(a, true), (c, false), (b, false)]);
@@ -213,11 +147,7 @@ fn due_lists_deadlines_soonest_first_with_overdue_marked() {
     for k in ["referral", "what", "due", "overdue"] {
         assert!(due[0].get(k).is_some());
     }
-    let mine = h.json_at(
-        "2026-11-23T11:45",
-        &["due", "--mine", "--user", "someone.else"],
-        0,
-    );
+    let mine = h.json_at("2026-11-23T11:45", &["due", "--mine", "--user", "someone.else"], 0);
     assert_eq!(mine.as_array().unwrap().len(), 0);
     let area = h.json_at("2026-11-23T11:45", &["due", "--area", "Thanet"], 0);
     assert_eq!(area.as_array().unwrap().len(), 0);
@@ -240,51 +170,17 @@ fn capacity_is_recorded_and_shown_next_to_the_provider() {
         "--from",
         "2026-11-30",
     ]);
-    h.json(&[
-        "capacity",
-        "add",
-        "--provider",
-        "Delta Care",
-        "--cluster",
-        "Thanet",
-        "--hours",
-        "6",
-    ]);
+    h.json(&["capacity", "add", "--provider", "Delta Care", "--cluster", "Thanet", "--hours", "6"]);
     let list = h.json(&["capacity", "list", "--area", "Canterbury & Coastal"]);
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["hours"], 12.5);
     let e = h.json(&["offer", &id.to_string(), "--explain"]);
     assert_eq!(e["candidates"][2]["provider"], "Gamma Care");
-    assert_eq!(
-        e["candidates"][2]["capacity"],
-        "reported 12.5 h/week free from 2026-11-30"
-    );
+    assert_eq!(e["candidates"][2]["capacity"], "reported 12.5 h/week free from 2026-11-30");
     assert!(e["candidates"][3]["capacity"].is_null());
-    let out = h
-        .run(&[
-            "capacity",
-            "add",
-            "--provider",
-            "Gamma Care",
-            "--msoa",
-            "E0299",
-            "--hours",
-            "3",
-        ])
-        .code(1);
+    let out = h.run(&["capacity", "add", "--provider", "Gamma Care", "--msoa", "E0299", "--hours", "3"]).code(1);
     assert!(out.stderr.contains("E0299"));
-    let out = h
-        .run(&[
-            "capacity",
-            "add",
-            "--provider",
-            "Gamma Care",
-            "--msoa",
-            "E02006856",
-            "--hours",
-            "lots",
-        ])
-        .code(2);
+    let out = h.run(&["capacity", "add", "--provider", "Gamma Care", "--msoa", "E02006856", "--hours", "lots"]).code(2);
     assert!(out.stderr.contains("lots"));
 }
 
@@ -294,32 +190,13 @@ fn escalations_by_hand_need_a_reason_and_a_known_referral() {
     let id = h.referral("1", "CT1 2EH", "2026-11-23 08:00", "2027-02-01", &[]);
     let out = h.run(&["escalate", &id.to_string(), "--to", "asm"]).code(2);
     assert!(out.stderr.contains("--reason"));
-    let out = h
-        .run(&["escalate", "77", "--to", "asm", "--reason", "x"])
-        .code(1);
+    let out = h.run(&["escalate", "77", "--to", "asm", "--reason", "x"]).code(1);
     assert!(out.stderr.contains("no referral with id 77"));
-    let out = h
-        .run(&["escalate", &id.to_string(), "--to", "king", "--reason", "x"])
-        .code(2);
+    let out = h.run(&["escalate", &id.to_string(), "--to", "king", "--reason", "x"]).code(2);
     assert!(out.stderr.contains("'king'"));
-    let v = h.json(&[
-        "escalate",
-        &id.to_string(),
-        "--to",
-        "tm",
-        "--reason",
-        "family complaint",
-    ]);
+    let v = h.json(&["escalate", &id.to_string(), "--to", "tm", "--reason", "family complaint"]);
     assert_eq!(v["rule"], "manual");
     assert_eq!(v["to"], "tm");
-    let out = h
-        .run(&[
-            "escalate",
-            "resolve",
-            &v["id"].to_string(),
-            "--decision",
-            "shrug",
-        ])
-        .code(2);
+    let out = h.run(&["escalate", "resolve", &v["id"].to_string(), "--decision", "shrug"]).code(2);
     assert!(out.stderr.contains("approve-non-contracted"));
 }

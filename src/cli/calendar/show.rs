@@ -38,20 +38,14 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
     let mut t = output::table(&["date", "day", "bank holiday"]);
     for h in &list {
-        t.add_row(vec![
-            h.date.to_string(),
-            h.date.format("%A").to_string(),
-            h.title.clone(),
-        ]);
+        t.add_row(vec![h.date.to_string(), h.date.format("%A").to_string(), h.title.clone()]);
     }
     println!("{t}");
     println!(
         "{} bank holiday{} and {} working days from {} to {}.",
         list.len(),
         if list.len() == 1 { "" } else { "s" },
-        rules
-            .calendar
-            .working_days_between(from.pred_opt().unwrap_or(from), to),
+        rules.calendar.working_days_between(from.pred_opt().unwrap_or(from), to),
         from,
         to
     );

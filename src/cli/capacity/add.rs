@@ -4,7 +4,7 @@ use crate::cli::ctx::{parse_date_arg, Ctx};
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::text::parse_hours_to_minutes;
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::reference;
 use serde_json::json;
 
@@ -16,12 +16,7 @@ use serde_json::json;
 pub struct Args {
     #[arg(long, value_name = "P")]
     pub provider: String,
-    #[arg(
-        long,
-        value_name = "M",
-        required_unless_present = "cluster",
-        conflicts_with = "cluster"
-    )]
+    #[arg(long, value_name = "M", required_unless_present = "cluster", conflicts_with = "cluster")]
     pub msoa: Option<String>,
     #[arg(long, value_name = "C")]
     pub cluster: Option<String>,
@@ -36,12 +31,10 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let minutes = parse_hours_to_minutes(&args.hours)
-        .filter(|m| *m > 0)
-        .ok_or_else(|| {
-            UserError::usage(format!("--hours '{}' is not a number of hours", args.hours))
-                .hint("write hours as 12.5 or 12:30")
-        })?;
+    let minutes = parse_hours_to_minutes(&args.hours).filter(|m| *m > 0).ok_or_else(|| {
+        UserError::usage(format!("--hours '{}' is not a number of hours", args.hours))
+            .hint("write hours as 12.5 or 12:30")
+    })?;
     let from = match &args.from {
         Some(d) => parse_date_arg("--from", d)?,
         None => ctx.today(),
@@ -66,18 +59,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             rusqlite::params![p.id, msoa, cluster.as_ref().map(|c| c.id), minutes, from.to_string(), args.note, now_s, user],
         )?;
         let id = tx.last_insert_rowid();
-        events::append(tx, Event {
-            at: &now_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "capacity reported",
-            entity: "capacity",
-            entity_id: Some(id),
-            referral_id: None,
-            details: json!({ "provider": p.name, "msoa": msoa, "cluster": cluster.as_ref().map(|c| c.name.clone()), "hours": minutes as f64 / 60.0, "from": from.to_string() }),
-            before: None,
-            after: None,
-        })?;
+        Event::new("capacity reported", "capacity", &now_s, &now_s, &user)
+            .on(Some(id), None)
+            .details(json!({ "provider": p.name, "msoa": msoa, "cluster": cluster.as_ref().map(|c| c.name.clone()), "hours": minutes as f64 / 60.0, "from": from.to_string() }))
+            .append(tx)?;
         Ok(id)
     })?;
     if json {
@@ -85,10 +70,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             &json!({ "id": id, "provider": args.provider, "hours": minutes as f64 / 60.0, "from": from.to_string() }),
         );
     } else {
-        println!(
-            "Capacity {id} recorded: {} h/week from {from}.",
-            crate::domain::text::show_hours(minutes)
-        );
+        println!("Capacity {id} recorded: {} h/week from {from}.", crate::domain::text::show_hours(minutes));
     }
     Ok(Exit::Done)
 }

@@ -16,11 +16,7 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let json = ctx.json;
     let conn = &ctx.store()?.conn;
-    let area = args
-        .area
-        .as_deref()
-        .map(|a| reference::find_area(conn, a))
-        .transpose()?;
+    let area = args.area.as_deref().map(|a| reference::find_area(conn, a)).transpose()?;
     let mut stmt = conn.prepare(
         "SELECT cap.id, p.name, cap.msoa_code, m.hcl_name, c.name, cap.weekly_minutes, cap.from_date, cap.note,
                 COALESCE(a1.name, a2.name)
@@ -30,17 +26,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
          LEFT JOIN clusters c ON c.id = cap.cluster_id LEFT JOIN areas a2 ON a2.id = c.area_id
          ORDER BY cap.from_date DESC, cap.id DESC",
     )?;
-    type Row = (
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-    );
+    type Row =
+        (i64, String, Option<String>, Option<String>, Option<String>, i64, String, Option<String>, Option<String>);
     let rows: Vec<Row> = stmt
         .query_map([], |r| {
             Ok((
@@ -57,10 +44,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         })?
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
-        .filter(|r| {
-            area.as_ref()
-                .is_none_or(|a| r.8.as_deref() == Some(a.name.as_str()))
-        })
+        .filter(|r| area.as_ref().is_none_or(|a| r.8.as_deref() == Some(a.name.as_str())))
         .collect();
     if json {
         output::json(&rows.iter().map(|r| json!({"id": r.0, "provider": r.1, "msoa": r.2, "msoa_name": r.3, "cluster": r.4, "hours": r.5 as f64 / 60.0, "from": r.6, "note": r.7, "area": r.8})).collect::<Vec<_>>());

@@ -25,10 +25,7 @@ pub fn clusters(conn: &rusqlite::Connection) -> anyhow::Result<Vec<ClusterRow>> 
          FROM clusters c JOIN areas a ON a.id = c.area_id ORDER BY a.name, c.name",
     )?;
     let rows = stmt.query_map([], |r| {
-        let split = |s: Option<String>| {
-            s.map(|s| s.split(',').map(str::to_string).collect())
-                .unwrap_or_default()
-        };
+        let split = |s: Option<String>| s.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
         Ok(ClusterRow {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -47,19 +44,16 @@ pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
         output::json(
             &rows
                 .iter()
-                .map(|c| json!({"id": c.id, "name": c.name, "area": c.area, "msoas": c.msoas, "providers": c.providers}))
+                .map(
+                    |c| json!({"id": c.id, "name": c.name, "area": c.area, "msoas": c.msoas, "providers": c.providers}),
+                )
                 .collect::<Vec<_>>(),
         );
         return Ok(Exit::Done);
     }
     let mut t = output::table(&["cluster", "area", "MSOAs", "ranked providers"]);
     for c in &rows {
-        t.add_row(vec![
-            c.name.clone(),
-            c.area.clone(),
-            c.msoas.len().to_string(),
-            c.providers.join(", "),
-        ]);
+        t.add_row(vec![c.name.clone(), c.area.clone(), c.msoas.len().to_string(), c.providers.join(", ")]);
     }
     println!("{t}");
     Ok(Exit::Done)

@@ -35,11 +35,7 @@ pub fn set_ranking(
     for n in names.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let p = crate::store::reference::find_provider(tx, n)?;
         if ids.contains(&p.id) {
-            return Err(crate::error::UserError::usage(format!(
-                "{} is listed twice in --providers",
-                p.name
-            ))
-            .into());
+            return Err(crate::error::UserError::usage(format!("{} is listed twice in --providers", p.name)).into());
         }
         ids.push(p.id);
         shown.push(p.name);

@@ -2,15 +2,13 @@
 
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::reference;
 use serde_json::json;
 
 /// Set the ranked clustered providers of a cluster (the allocation tool, Appendix 4), best first.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  hcp cluster rank Canterbury --providers \"Alpha Care,Beta Care,Gamma Care\""
-)]
+#[command(after_help = "Example:\n  hcp cluster rank Canterbury --providers \"Alpha Care,Beta Care,Gamma Care\"")]
 pub struct Args {
     /// The cluster's name.
     pub name: String,
@@ -24,23 +22,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let store = ctx.store()?;
     let (cluster, names) = store.write(|tx| {
         let c = reference::find_cluster(tx, &args.name)?;
-        let names =
-            super::set_ranking(tx, "cluster_providers", "cluster_id", c.id, &args.providers)?;
-        events::append(
-            tx,
-            Event {
-                at: &now_s,
-                recorded_at: &now_s,
-                user: &user,
-                event: "cluster ranked",
-                entity: "cluster",
-                entity_id: Some(c.id),
-                referral_id: None,
-                details: json!({ "cluster": c.name, "providers": names }),
-                before: None,
-                after: None,
-            },
-        )?;
+        let names = super::set_ranking(tx, "cluster_providers", "cluster_id", c.id, &args.providers)?;
+        Event::new("cluster ranked", "cluster", &now_s, &now_s, &user)
+            .on(Some(c.id), None)
+            .details(json!({ "cluster": c.name, "providers": names }))
+            .append(tx)?;
         Ok((c, names))
     })?;
     if json {
@@ -49,12 +35,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         println!(
             "Cluster {}: {}",
             cluster.name,
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| format!("{}. {n}", i + 1))
-                .collect::<Vec<_>>()
-                .join("  ")
+            names.iter().enumerate().map(|(i, n)| format!("{}. {n}", i + 1)).collect::<Vec<_>>().join("  ")
         );
     }
     Ok(Exit::Done)

@@ -23,9 +23,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         "SELECT m.code, m.hcl_name, m.ruc_name, d.name FROM cluster_msoas cm JOIN msoas m ON m.code = cm.msoa_code
          JOIN districts d ON d.code = m.district_code WHERE cm.cluster_id = ?1 ORDER BY m.code",
     )?;
-    let msoas: Vec<(String, String, String, String)> = stmt
-        .query_map([c.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<Result<_, _>>()?;
+    let msoas: Vec<(String, String, String, String)> =
+        stmt.query_map([c.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
     if json {
         output::json(&json!({
             "id": c.id,
@@ -38,10 +37,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
     println!("Cluster {} — area {}", c.name, area);
     if ranked.is_empty() {
-        println!(
-            "No ranked providers yet: hcp cluster rank \"{}\" --providers \"P1,P2,P3\"",
-            c.name
-        );
+        println!("No ranked providers yet: hcp cluster rank \"{}\" --providers \"P1,P2,P3\"", c.name);
     } else {
         for (i, p) in ranked.iter().enumerate() {
             println!("  {}. {}", i + 1, p.name);

@@ -63,10 +63,7 @@ pub fn run(ctx: &mut Ctx, area: Option<&str>) -> Outcome {
                 o.provider,
                 o.tier.replace('_', " "),
                 j["response"].as_str().unwrap_or("awaiting"),
-                o.reason
-                    .as_ref()
-                    .map(|r| format!(" — {r}"))
-                    .unwrap_or_default()
+                o.reason.as_ref().map(|r| format!(" — {r}")).unwrap_or_default()
             );
         }
     }

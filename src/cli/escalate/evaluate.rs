@@ -10,21 +10,14 @@ use crate::domain::model::State;
 use crate::domain::responses::effective_state;
 use crate::domain::waiting::{escalations_due, EscalationFacts, Rule};
 use crate::store::escalations::{self, NewEscalation};
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::{offers, providers, reference, referrals};
 use chrono::Datelike;
 use serde_json::json;
 use std::collections::HashMap;
 
 /// States in which any rule can fire; active packages only while the financial assessment is open.
-const OPEN: &[&str] = &[
-    "waiting",
-    "offered",
-    "considering",
-    "tentative",
-    "accepted",
-    "confirmed",
-];
+const OPEN: &[&str] = &["waiting", "offered", "considering", "tentative", "accepted", "confirmed"];
 /// Only referrals on the list need their offers read.
 const ON_LIST: &[&str] = &["waiting", "offered", "considering"];
 
@@ -34,11 +27,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let today = london_date(now);
     let (now_s, user, json) = (store_instant(now), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
-    let area_filter = args
-        .area
-        .as_deref()
-        .map(|a| reference::find_area(&store.conn, a))
-        .transpose()?;
+    let area_filter = args.area.as_deref().map(|a| reference::find_area(&store.conn, a)).transpose()?;
     let raised = store.write(|tx| {
         let placeholders = (1..=OPEN.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
         let params: Vec<&dyn rusqlite::ToSql> = OPEN.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
@@ -107,18 +96,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
                     raised_at: &now_s,
                     raised_by: &user,
                 })? {
-                    events::append(tx, Event {
-                        at: &now_s,
-                        recorded_at: &now_s,
-                        user: &user,
-                        event: "escalation raised",
-                        entity: "escalation",
-                        entity_id: Some(id),
-                        referral_id: Some(r.id),
-                        details: json!({ "escalation": id, "rule": d.rule.as_str(), "to": d.to.as_str(), "note": d.note }),
-                        before: None,
-                        after: None,
-                    })?;
+                    Event::new("escalation raised", "escalation", &now_s, &now_s, &user)
+                        .on(Some(id), Some(r.id))
+                        .details(json!({ "escalation": id, "rule": d.rule.as_str(), "to": d.to.as_str(), "note": d.note }))
+                        .append(tx)?;
                     raised.push(id);
                 }
             }
@@ -140,27 +121,16 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
                 raised_at: &now_s,
                 raised_by: &user,
             })? {
-                events::append(tx, Event {
-                    at: &now_s,
-                    recorded_at: &now_s,
-                    user: &user,
-                    event: "escalation raised",
-                    entity: "escalation",
-                    entity_id: Some(id),
-                    referral_id: None,
-                    details: json!({ "escalation": id, "rule": "area-teleconference", "area_id": area_id, "note": note }),
-                    before: None,
-                    after: None,
-                })?;
+                Event::new("escalation raised", "escalation", &now_s, &now_s, &user)
+                    .on(Some(id), None)
+                    .details(json!({ "escalation": id, "rule": "area-teleconference", "area_id": area_id, "note": note }))
+                    .append(tx)?;
                 raised.push(id);
             }
         }
         Ok(raised)
     })?;
-    let new: Vec<_> = raised
-        .iter()
-        .filter_map(|id| escalations::get(&store.conn, *id).ok().flatten())
-        .collect();
+    let new: Vec<_> = raised.iter().filter_map(|id| escalations::get(&store.conn, *id).ok().flatten()).collect();
     let open = escalations::list(&store.conn, true, None)?;
     if json {
         output::json(&json!({
@@ -170,27 +140,14 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
         return Ok(Exit::Done);
     }
     if new.is_empty() {
-        println!(
-            "No new escalations as of {}.",
-            crate::domain::dates::show_instant(now)
-        );
+        println!("No new escalations as of {}.", crate::domain::dates::show_instant(now));
     } else {
-        println!(
-            "{} new escalation{}:",
-            new.len(),
-            if new.len() == 1 { "" } else { "s" }
-        );
+        println!("{} new escalation{}:", new.len(), if new.len() == 1 { "" } else { "s" });
         print_grouped(&new);
     }
-    let older: Vec<_> = open
-        .into_iter()
-        .filter(|e| !raised.contains(&e.id))
-        .collect();
+    let older: Vec<_> = open.into_iter().filter(|e| !raised.contains(&e.id)).collect();
     if !older.is_empty() {
-        println!(
-            "\nStill open from before: {} (`hcp escalate list --open`).",
-            older.len()
-        );
+        println!("\nStill open from before: {} (`hcp escalate list --open`).", older.len());
     }
     Ok(Exit::Done)
 }

@@ -99,19 +99,13 @@ pub fn print_grouped(list: &[Escalation]) {
             continue;
         }
         println!("\n{} ({}):", who.label(), mine.len());
-        let mut t =
-            super::output::table(&["esc", "referral", "rule", "raised", "note", "decision"]);
+        let mut t = super::output::table(&["esc", "referral", "rule", "raised", "note", "decision"]);
         for e in mine {
             t.add_row(vec![
                 e.id.to_string(),
-                e.referral
-                    .map(|r| r.to_string())
-                    .or_else(|| e.area.clone())
-                    .unwrap_or_default(),
+                e.referral.map(|r| r.to_string()).or_else(|| e.area.clone()).unwrap_or_default(),
                 e.rule.clone(),
-                load_instant(&e.raised_at)
-                    .map(crate::domain::dates::show_instant)
-                    .unwrap_or_default(),
+                load_instant(&e.raised_at).map(crate::domain::dates::show_instant).unwrap_or_default(),
                 e.note.clone().unwrap_or_default(),
                 e.decision.clone().unwrap_or_else(|| "open".into()),
             ]);

@@ -8,7 +8,7 @@ use crate::domain::dates::store_instant;
 use crate::domain::waiting::{Recipient, Rule};
 use crate::error::UserError;
 use crate::store::escalations::{self, NewEscalation};
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::reference;
 use serde_json::json;
 
@@ -18,11 +18,7 @@ pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
             UserError::usage(format!("--to '{t}' is not someone hcp escalates to"))
                 .hint(format!("use one of: {}", Recipient::names()))
         })?,
-        None => {
-            return Err(
-                UserError::usage("raising an escalation by hand needs --to asm|tm|ad").into(),
-            )
-        }
+        None => return Err(UserError::usage("raising an escalation by hand needs --to asm|tm|ad").into()),
     };
     let reason = args
         .reason
@@ -32,8 +28,7 @@ pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
         .ok_or_else(|| UserError::usage("raising an escalation by hand needs --reason"))?;
     let rule = match &args.rule {
         Some(r) => Rule::parse(r).ok_or_else(|| {
-            UserError::usage(format!("--rule '{r}' is not a rule"))
-                .hint(format!("use one of: {}", Rule::names()))
+            UserError::usage(format!("--rule '{r}' is not a rule")).hint(format!("use one of: {}", Rule::names()))
         })?,
         None => Rule::Manual,
     };
@@ -58,29 +53,17 @@ pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
             raised_by: &user,
         })?
         .ok_or_else(|| UserError::new("the same escalation was just raised"))?;
-        events::append(tx, Event {
-            at: &at_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "escalation raised",
-            entity: "escalation",
-            entity_id: Some(eid),
-            referral_id: Some(id),
-            details: json!({ "escalation": eid, "rule": rule.as_str(), "to": to.as_str(), "note": reason, "provider": provider.map(|p| p.name) }),
-            before: None,
-            after: None,
-        })?;
+        Event::new("escalation raised", "escalation", &at_s, &now_s, &user)
+            .on(Some(eid), Some(id))
+            .details(json!({ "escalation": eid, "rule": rule.as_str(), "to": to.as_str(), "note": reason, "provider": provider.map(|p| p.name) }))
+            .append(tx)?;
         Ok(eid)
     })?;
-    let e =
-        escalations::get(&store.conn, eid)?.ok_or_else(|| UserError::new("escalation vanished"))?;
+    let e = escalations::get(&store.conn, eid)?.ok_or_else(|| UserError::new("escalation vanished"))?;
     if json {
         output::json(&escalation_json(&e));
     } else {
-        println!(
-            "Escalation {eid} raised to the {} about referral {id}: {reason}",
-            to.label()
-        );
+        println!("Escalation {eid} raised to the {} about referral {id}: {reason}", to.label());
         println!("Record the decision with: hcp escalate resolve {eid} --decision …");
     }
     Ok(Exit::Done)

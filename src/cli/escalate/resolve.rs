@@ -7,7 +7,7 @@ use crate::domain::dates::store_instant;
 use crate::domain::model::words;
 use crate::error::UserError;
 use crate::store::escalations;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::referrals;
 use serde_json::json;
 
@@ -81,22 +81,14 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 advice = Some(format!("`hcp offer {rid}` now goes to non-contracted providers rated Good or Outstanding"));
             }
         }
-        events::append(tx, Event {
-            at: &at_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "escalation resolved",
-            entity: "escalation",
-            entity_id: Some(e.id),
-            referral_id: e.referral,
-            details: json!({ "escalation": e.id, "rule": e.rule, "decision": decision.as_str(), "note": args.note }),
-            before: Some(json!({ "decision": null })),
-            after: Some(json!({ "decision": decision.as_str() })),
-        })?;
+        Event::new("escalation resolved", "escalation", &at_s, &now_s, &user)
+            .on(Some(e.id), e.referral)
+            .details(json!({ "escalation": e.id, "rule": e.rule, "decision": decision.as_str(), "note": args.note }))
+            .change(Some(json!({ "decision": null })), Some(json!({ "decision": decision.as_str() })))
+            .append(tx)?;
         Ok(())
     })?;
-    let e = escalations::get(&store.conn, args.esc_id)?
-        .ok_or_else(|| UserError::new("escalation vanished"))?;
+    let e = escalations::get(&store.conn, args.esc_id)?.ok_or_else(|| UserError::new("escalation vanished"))?;
     if json {
         output::json(&escalation_json(&e));
     } else {

@@ -5,16 +5,14 @@ use super::{read_text, RowError};
 use crate::cli::ctx::Ctx;
 use crate::cli::Outcome;
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::reference;
 use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Set the ranked clustered providers of every cluster named in the file.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  hcp import cluster-providers ranks.csv    (header: cluster,rank,provider)"
-)]
+#[command(after_help = "Example:\n  hcp import cluster-providers ranks.csv    (header: cluster,rank,provider)")]
 pub struct Args {
     pub file: std::path::PathBuf,
     /// Import nothing if any row is bad.
@@ -24,15 +22,8 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let text = read_text(&args.file, None)?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()?
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.to_ascii_lowercase()).collect();
     let col = |n: &str| headers.iter().position(|h| h == n);
     let (Some(ci), Some(ri), Some(pi)) = (col("cluster"), col("rank"), col("provider")) else {
         return Err(UserError::new(format!(
@@ -44,9 +35,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     };
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
-    let tx = store
-        .conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut errors = Vec::new();
     let mut ranks: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
     for (i, rec) in rdr.records().enumerate() {
@@ -74,12 +63,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             }
         };
         let Ok(rank) = get(ri).parse::<i64>() else {
-            errors.push(RowError {
-                row,
-                column: "rank".into(),
-                value: get(ri),
-                message: "not a whole number".into(),
-            });
+            errors.push(RowError { row, column: "rank".into(), value: get(ri), message: "not a whole number".into() });
             continue;
         };
         let provider = match reference::find_provider(&tx, &get(pi)) {
@@ -94,10 +78,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 continue;
             }
         };
-        ranks
-            .entry(cluster.id)
-            .or_default()
-            .push((rank, provider.id));
+        ranks.entry(cluster.id).or_default().push((rank, provider.id));
     }
     if args.strict && !errors.is_empty() {
         return Err(strict_error(&errors));
@@ -105,10 +86,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let mut done = 0;
     for (cluster_id, mut list) in ranks {
         list.sort();
-        tx.execute(
-            "DELETE FROM cluster_providers WHERE cluster_id = ?1",
-            [cluster_id],
-        )?;
+        tx.execute("DELETE FROM cluster_providers WHERE cluster_id = ?1", [cluster_id])?;
         for (i, (_, pid)) in list.iter().enumerate() {
             tx.execute(
                 "INSERT OR IGNORE INTO cluster_providers (cluster_id, rank, provider_id) VALUES (?1, ?2, ?3)",
@@ -117,21 +95,9 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             done += 1;
         }
     }
-    events::append(
-        &tx,
-        Event {
-            at: &now_s,
-            recorded_at: &now_s,
-            user: &user,
-            event: "cluster providers imported",
-            entity: "cluster",
-            entity_id: None,
-            referral_id: None,
-            details: json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }),
-            before: None,
-            after: None,
-        },
-    )?;
+    Event::new("cluster providers imported", "cluster", &now_s, &now_s, &user)
+        .details(json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }))
+        .append(&tx)?;
     tx.commit()?;
     report(json, done, &errors, "cluster ranks set")
 }

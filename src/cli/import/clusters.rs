@@ -4,16 +4,14 @@ use super::{read_text, RowError};
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::reference;
 use serde_json::json;
 
 /// Replace the default district clusters with the real cluster file (the allocation tool):
 /// each row puts one MSOA in a cluster of an area. Clusters are created as needed.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  hcp import clusters clusters.csv    (header: cluster,area,msoa_code)"
-)]
+#[command(after_help = "Example:\n  hcp import clusters clusters.csv    (header: cluster,area,msoa_code)")]
 pub struct Args {
     pub file: std::path::PathBuf,
     /// Import nothing if any row is bad.
@@ -23,15 +21,8 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let text = read_text(&args.file, None)?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()?
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.to_ascii_lowercase()).collect();
     let col = |n: &str| headers.iter().position(|h| h == n);
     let (Some(ci), Some(ai), Some(mi)) = (col("cluster"), col("area"), col("msoa_code")) else {
         return Err(UserError::new(format!(
@@ -89,10 +80,9 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
              WHERE cluster_by_hand = 0 AND msoa_code IS NOT NULL",
             [],
         )?;
-        events::append(tx, Event {
-            at: &now_s, recorded_at: &now_s, user: &user, event: "clusters imported", entity: "cluster", entity_id: None, referral_id: None,
-            details: json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }), before: None, after: None,
-        })?;
+        Event::new("clusters imported", "cluster", &now_s, &now_s, &user)
+            .details(json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }))
+            .append(tx)?;
         Ok((done, errors))
     })?;
     report(json, done, &errors, "MSOAs placed in clusters")
@@ -119,9 +109,5 @@ pub fn report(json: bool, done: usize, errors: &[RowError], what: &str) -> Outco
             eprintln!("{e}");
         }
     }
-    Ok(if errors.is_empty() {
-        Exit::Done
-    } else {
-        Exit::Incomplete
-    })
+    Ok(if errors.is_empty() { Exit::Done } else { Exit::Incomplete })
 }

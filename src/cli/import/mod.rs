@@ -36,11 +36,7 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "row {}, column {}: {} ({})",
-            self.row, self.column, self.message, self.value
-        )
+        write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.message, self.value)
     }
 }
 
@@ -56,13 +52,9 @@ pub fn read_text(path: &std::path::Path, encoding: Option<&str>) -> anyhow::Resu
             .into());
     }
     if bytes.iter().take(8192).any(|b| *b == 0) {
-        return Err(UserError::new(format!(
-            "{} is not a CSV file (it contains binary data)",
-            path.display()
-        ))
-        .hint("in Excel use File > Save As > CSV UTF-8 (or CSV), then import that file")
-        .into());
+        return Err(UserError::new(format!("{} is not a CSV file (it contains binary data)", path.display()))
+            .hint("in Excel use File > Save As > CSV UTF-8 (or CSV), then import that file")
+            .into());
     }
-    crate::io::packages::decode(&bytes, encoding)
-        .map_err(|e| UserError::new(format!("{}: {e}", path.display())).into())
+    crate::io::packages::decode(&bytes, encoding).map_err(|e| UserError::new(format!("{}: {e}", path.display())).into())
 }

@@ -20,8 +20,8 @@ use crate::domain::responses::response_deadline;
 use crate::domain::text::{fold, normalise_postcode};
 use crate::error::UserError;
 use crate::io::packages::{
-    self as sheet, match_header, normalise_header, read_bool, read_count, read_date, read_hours,
-    read_instant, read_minutes, read_money, read_status,
+    self as sheet, match_header, normalise_header, read_bool, read_count, read_date, read_hours, read_instant,
+    read_minutes, read_money, read_status,
 };
 use crate::store::events::{self, Event};
 use crate::store::offers::{self, NewOffer};
@@ -78,31 +78,17 @@ pub struct Summary {
 }
 
 fn load_map(path: &std::path::Path) -> Result<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        UserError::new(format!(
-            "cannot read the mapping file {}: {e}",
-            path.display()
-        ))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UserError::new(format!("cannot read the mapping file {}: {e}", path.display())))?;
     let doc: toml::Table = text.parse().map_err(|e| {
-        UserError::new(format!(
-            "{} is not a valid mapping file: {e}",
-            path.display()
-        ))
-        .hint("write it as [columns] then \"Their Column\" = \"Client ID\" lines")
+        UserError::new(format!("{} is not a valid mapping file: {e}", path.display()))
+            .hint("write it as [columns] then \"Their Column\" = \"Client ID\" lines")
     })?;
-    let table = doc
-        .get("columns")
-        .and_then(|v| v.as_table())
-        .cloned()
-        .unwrap_or(doc);
+    let table = doc.get("columns").and_then(|v| v.as_table()).cloned().unwrap_or(doc);
     let mut map = HashMap::new();
     for (k, v) in table {
         let target = v.as_str().ok_or_else(|| {
-            UserError::new(format!(
-                "{}: the value for '{k}' must be a column name in quotes",
-                path.display()
-            ))
+            UserError::new(format!("{}: the value for '{k}' must be a column name in quotes", path.display()))
         })?;
         if match_header(target, &HashMap::new()).is_none() {
             let names: Vec<&str> = sheet::COLUMNS.iter().map(|c| c.0).collect();
@@ -132,22 +118,10 @@ impl Lookups {
         let mut providers = HashMap::new();
         let mut s = conn.prepare("SELECT id, name, type, exceptions_list FROM providers")?;
         for r in s.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, bool>(3)?,
-            ))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?))
         })? {
             let (id, name, kind, exc) = r?;
-            providers.insert(
-                fold(&name),
-                (
-                    id,
-                    ProviderType::parse(&kind).unwrap_or(ProviderType::Contracted),
-                    exc,
-                ),
-            );
+            providers.insert(fold(&name), (id, ProviderType::parse(&kind).unwrap_or(ProviderType::Contracted), exc));
         }
         let mut clusters = HashMap::new();
         let mut s = conn.prepare("SELECT id, name FROM clusters")?;
@@ -160,25 +134,13 @@ impl Lookups {
         for r in s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
             clustered.insert(r?);
         }
-        Ok(Lookups {
-            providers,
-            clusters,
-            clustered,
-            postcodes: HashMap::new(),
-            all_postcodes: false,
-        })
+        Ok(Lookups { providers, clusters, clustered, postcodes: HashMap::new(), all_postcodes: false })
     }
 
     /// For a large file: every Kent postcode's place in one query.
     fn preload_postcodes(&mut self, conn: &Connection) -> Result<()> {
         let mut s = conn.prepare("SELECT p.postcode, p.msoa_code, cm.cluster_id FROM postcodes p JOIN cluster_msoas cm ON cm.msoa_code = p.msoa_code")?;
-        for r in s.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })? {
+        for r in s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))? {
             let (pc, msoa, cluster) = r?;
             self.postcodes.insert(pc, Some((msoa, cluster)));
         }
@@ -215,25 +177,14 @@ struct Cells<'a> {
 
 impl Cells<'_> {
     fn raw(&self, col: &str) -> Option<&str> {
-        self.cols
-            .get(col)
-            .map(|(i, _)| self.rec.get(*i).unwrap_or("").trim())
+        self.cols.get(col).map(|(i, _)| self.rec.get(*i).unwrap_or("").trim())
     }
     fn text(&self, col: &str) -> Option<String> {
         self.raw(col).filter(|s| !s.is_empty()).map(str::to_string)
     }
     fn err(&mut self, col: &str, value: &str, message: impl Into<String>) {
-        let column = self
-            .cols
-            .get(col)
-            .map(|c| c.1.clone())
-            .unwrap_or_else(|| col.to_string());
-        self.errors.push(RowError {
-            row: self.row,
-            column,
-            value: value.to_string(),
-            message: message.into(),
-        });
+        let column = self.cols.get(col).map(|c| c.1.clone()).unwrap_or_else(|| col.to_string());
+        self.errors.push(RowError { row: self.row, column, value: value.to_string(), message: message.into() });
     }
     fn required(&mut self, col: &str) -> Option<String> {
         let v = self.text(col);
@@ -264,11 +215,7 @@ fn read_row(
     now_s: &str,
     doc_cols: bool,
 ) -> Result<Option<RowReferral>> {
-    let mut r = Referral {
-        created_at: now_s.to_string(),
-        updated_at: now_s.to_string(),
-        ..Default::default()
-    };
+    let mut r = Referral { created_at: now_s.to_string(), updated_at: now_s.to_string(), ..Default::default() };
     let client = cells.required("Client ID");
     let name = cells.required("Client Name");
     let team = match cells.text("Team") {
@@ -279,22 +226,14 @@ fn read_row(
         }
     };
     let received = match cells.text("Received") {
-        Some(_) => cells.read(
-            "Received",
-            read_instant,
-            "a date (23/11/2026, 2026-11-23 or 23/11/2026 14:05)",
-        ),
+        Some(_) => cells.read("Received", read_instant, "a date (23/11/2026, 2026-11-23 or 23/11/2026 14:05)"),
         None => {
             cells.required("Received");
             None
         }
     };
     let start = match cells.text("Requested Start") {
-        Some(_) => cells.read(
-            "Requested Start",
-            read_date,
-            "a date (23/11/2026 or 2026-11-23)",
-        ),
+        Some(_) => cells.read("Requested Start", read_date, "a date (23/11/2026 or 2026-11-23)"),
         None => {
             cells.required("Requested Start");
             None
@@ -308,11 +247,7 @@ fn read_row(
         }
     };
     let minutes = match cells.text("Minutes Per Call") {
-        Some(_) => cells.read(
-            "Minutes Per Call",
-            read_minutes,
-            "minutes (30, 30 mins or 0:30)",
-        ),
+        Some(_) => cells.read("Minutes Per Call", read_minutes, "minutes (30, 30 mins or 0:30)"),
         None => {
             cells.required("Minutes Per Call");
             None
@@ -328,25 +263,14 @@ fn read_row(
     r.bypass_keah = cells.flag("Bypass KEaH");
     r.dementia = cells.flag("Dementia");
     r.funding = cells
-        .read(
-            "Funding",
-            Funding::parse,
-            "a funding type (KCC, Self Funder, CHC, Other LA)",
-        )
+        .read("Funding", Funding::parse, "a funding type (KCC, Self Funder, CHC, Other LA)")
         .map(|f| f.as_str().to_string());
     let status = match cells.raw("Status") {
         Some(s) => match read_status(s) {
             Some(st) => st,
             None => {
                 let v = s.to_string();
-                cells.err(
-                    "Status",
-                    &v,
-                    format!(
-                        "not a status hcp knows; use one of: {}",
-                        sheet::STATUS_FORMS
-                    ),
-                );
+                cells.err("Status", &v, format!("not a status hcp knows; use one of: {}", sheet::STATUS_FORMS));
                 State::Waiting
             }
         },
@@ -356,11 +280,7 @@ fn read_row(
         Some(p) => match lk.providers.get(&fold(&p)) {
             Some(x) => Some(*x),
             None => {
-                cells.err(
-                    "Provider",
-                    &p,
-                    "not a known provider; add it first with `hcp provider add`",
-                );
+                cells.err("Provider", &p, "not a known provider; add it first with `hcp provider add`");
                 None
             }
         },
@@ -374,26 +294,15 @@ fn read_row(
     r.risk = cells.text("Risk");
     r.time_critical = cells.text("Time Critical");
     // Documents: complete unless the file says otherwise (SPEC §12).
-    let mut docs: BTreeSet<Item> = if cells.cols.contains_key("Documents") {
-        BTreeSet::new()
-    } else {
-        Item::DOCUMENTS.iter().copied().collect()
-    };
+    let mut docs: BTreeSet<Item> =
+        if cells.cols.contains_key("Documents") { BTreeSet::new() } else { Item::DOCUMENTS.iter().copied().collect() };
     if let Some(list) = cells.text("Documents") {
-        for d in list
-            .split([',', ';'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for d in list.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
             match Item::parse(d).filter(|i| i.is_document()) {
                 Some(i) => {
                     docs.insert(i);
                 }
-                None => cells.err(
-                    "Documents",
-                    d,
-                    format!("not a document; use: {}", Item::document_names()),
-                ),
+                None => cells.err("Documents", d, format!("not a document; use: {}", Item::document_names())),
             }
         }
     }
@@ -417,11 +326,7 @@ fn read_row(
             }
         }
     }
-    r.docs = docs
-        .iter()
-        .map(|i| i.as_str())
-        .collect::<Vec<_>>()
-        .join(",");
+    r.docs = docs.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
     r.authorised_weekly_pence = cells.read("Authorised Weekly", read_money, "an amount");
     // Unmapped columns are kept in the notes, never dropped.
     let mut notes = cells.text("Notes").unwrap_or_default();
@@ -448,34 +353,18 @@ fn read_row(
     if !cells.errors.is_empty() {
         return Ok(None);
     }
-    let (
-        Some(client),
-        Some(name),
-        Some(team),
-        Some(received),
-        Some(start),
-        Some(calls),
-        Some(minutes),
-    ) = (client, name, team, received, start, calls, minutes)
+    let (Some(client), Some(name), Some(team), Some(received), Some(start), Some(calls), Some(minutes)) =
+        (client, name, team, received, start, calls, minutes)
     else {
         return Ok(None);
     };
     if matches!(
         status,
-        State::Accepted
-            | State::Confirmed
-            | State::Active
-            | State::Tentative
-            | State::Offered
-            | State::Considering
+        State::Accepted | State::Confirmed | State::Active | State::Tentative | State::Offered | State::Considering
     ) && provider.is_none()
     {
         let v = cells.raw("Status").unwrap_or("").to_string();
-        cells.err(
-            "Provider",
-            &v,
-            format!("status '{v}' needs the provider's name"),
-        );
+        cells.err("Provider", &v, format!("status '{v}' needs the provider's name"));
         return Ok(None);
     }
     r.client_id = client;
@@ -501,21 +390,13 @@ fn read_row(
         }
     }
     r.confirmed_start = actual_start.map(|d| d.to_string());
-    Ok(Some(RowReferral {
-        r,
-        status,
-        provider,
-        offered_at,
-    }))
+    Ok(Some(RowReferral { r, status, provider, offered_at }))
 }
 
 /// Set state, list date and placement from the row's status; run the completeness check.
 fn settle(row: &mut RowReferral, rules: &Rules) {
     let r = &mut row.r;
-    let listed = matches!(
-        row.status,
-        State::Incomplete | State::Waiting | State::Offered | State::Considering
-    );
+    let listed = matches!(row.status, State::Incomplete | State::Waiting | State::Offered | State::Considering);
     r.state = State::Incomplete.as_str().into();
     r.list_date = None;
     let received = crate::domain::dates::load_instant(&r.received_at).unwrap_or_default();
@@ -530,10 +411,7 @@ fn settle(row: &mut RowReferral, rules: &Rules) {
             r.list_date = None;
         }
     }
-    if matches!(
-        row.status,
-        State::Accepted | State::Confirmed | State::Active
-    ) {
+    if matches!(row.status, State::Accepted | State::Confirmed | State::Active) {
         if let Some((pid, kind, exc)) = row.provider {
             r.provider_id = Some(pid);
             r.placement_type = Some(placement(kind, exc).into());
@@ -551,12 +429,7 @@ fn placement(kind: ProviderType, exceptions_list: bool) -> &'static str {
 }
 
 /// The offer a status implies (offered, considering, tentative, accepted and on).
-fn implied_offer(
-    tx: &Connection,
-    lk: &Lookups,
-    row: &RowReferral,
-    referral_id: i64,
-) -> Result<Option<i64>> {
+fn implied_offer(tx: &Connection, lk: &Lookups, row: &RowReferral, referral_id: i64) -> Result<Option<i64>> {
     let state = State::parse(&row.r.state).unwrap_or(State::Waiting);
     let response = match state {
         State::Offered => None,
@@ -568,9 +441,8 @@ fn implied_offer(
     let Some((pid, kind, exc)) = row.provider else {
         return Ok(None);
     };
-    let at = row.offered_at.unwrap_or_else(|| {
-        crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default()
-    });
+    let at =
+        row.offered_at.unwrap_or_else(|| crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default());
     let tier = match (kind, row.r.cluster_id) {
         (ProviderType::NonContracted, _) => Tier::NonContracted,
         (_, Some(c)) if lk.clustered.contains(&(c, pid)) => Tier::Clustered,
@@ -600,10 +472,7 @@ fn implied_offer(
 }
 
 /// One row's outcome: its index, and the referral read (checked and settled) or its errors.
-type Parsed = (
-    usize,
-    Result<std::result::Result<RowReferral, Vec<RowError>>>,
-);
+type Parsed = (usize, Result<std::result::Result<RowReferral, Vec<RowError>>>);
 
 /// Everything reading a row needs; shared with the reader thread for large files.
 struct RowContext<'a> {
@@ -617,21 +486,8 @@ struct RowContext<'a> {
 
 impl RowContext<'_> {
     fn parse(&self, conn: Option<&Connection>, i: usize, rec: &csv::StringRecord) -> Parsed {
-        let mut cells = Cells {
-            row: i + 2,
-            rec,
-            cols: self.cols,
-            errors: Vec::new(),
-        };
-        let out = read_row(
-            conn,
-            self.lk,
-            &mut cells,
-            self.unmapped,
-            self.now_s,
-            self.doc_cols,
-        )
-        .map(|row| match row {
+        let mut cells = Cells { row: i + 2, rec, cols: self.cols, errors: Vec::new() };
+        let out = read_row(conn, self.lk, &mut cells, self.unmapped, self.now_s, self.doc_cols).map(|row| match row {
             Some(mut row) => {
                 settle(&mut row, self.rules);
                 Ok(row)
@@ -649,18 +505,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         None => HashMap::new(),
     };
     let delimiter = sheet::detect_delimiter(&text);
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| {
-            UserError::new(format!(
-                "{} is not a CSV file hcp can read: {e}",
-                args.file.display()
-            ))
-        })?
+        .map_err(|e| UserError::new(format!("{} is not a CSV file hcp can read: {e}", args.file.display())))?
         .clone();
     let mut cols: FxHashMap<&'static str, (usize, String)> = FxHashMap::default();
     let mut unmapped = Vec::new();
@@ -715,32 +563,20 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         out
     };
     if records.is_empty() {
-        return Err(UserError::new(format!(
-            "{} has a header row but no packages",
-            args.file.display()
-        ))
-        .into());
+        return Err(UserError::new(format!("{} has a header row but no packages", args.file.display())).into());
     }
     let rules = ctx.rules()?;
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let show_progress = ctx.stdout_is_terminal && !json && records.len() > 2000;
     let file_name = args.file.display().to_string();
     let store = ctx.store()?;
-    let tx = store
-        .conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut lk = Lookups::load(&tx)?;
     // Existing referrals by client id + received date; and which have offers made in hcp.
     let mut existing: HashMap<(String, NaiveDate), i64> = HashMap::new();
     {
         let mut s = tx.prepare("SELECT id, client_id, received_at FROM referrals")?;
-        for r in s.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })? {
+        for r in s.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
             let (id, c, at) = r?;
             if let Some(t) = crate::domain::dates::load_instant(&at) {
                 existing.insert((c, london_date(t)), id);
@@ -748,8 +584,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         }
     }
     let worked: HashSet<i64> = {
-        let mut s =
-            tx.prepare("SELECT DISTINCT referral_id FROM offers WHERE offered_by <> 'import'")?;
+        let mut s = tx.prepare("SELECT DISTINCT referral_id FROM offers WHERE offered_by <> 'import'")?;
         let ids = s.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         ids
     };
@@ -775,14 +610,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     tx.execute_batch("PRAGMA cache_size = -65536")?;
     let mut new_ids: Option<(i64, i64)> = None;
     let mut inserter = referrals::Inserter::new(&tx)?;
-    let ctx_row = RowContext {
-        lk: &lk,
-        cols: &cols,
-        unmapped: &unmapped,
-        now_s: &now_s,
-        doc_cols,
-        rules: &rules,
-    };
+    let ctx_row = RowContext { lk: &lk, cols: &cols, unmapped: &unmapped, now_s: &now_s, doc_cols, rules: &rules };
     // Large files: a second thread reads and checks rows while this one writes them.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(16);
     let threaded = records.len() > 2000;
@@ -792,11 +620,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             let ctx_row = &ctx_row;
             scope.spawn(move || {
                 for (c, chunk) in records.chunks(512).enumerate() {
-                    let parsed = chunk
-                        .iter()
-                        .enumerate()
-                        .map(|(k, rec)| ctx_row.parse(None, c * 512 + k, rec))
-                        .collect();
+                    let parsed =
+                        chunk.iter().enumerate().map(|(k, rec)| ctx_row.parse(None, c * 512 + k, rec)).collect();
                     if sender.send(parsed).is_err() {
                         return;
                     }
@@ -805,12 +630,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         } else {
             drop(sender);
         }
-        let sequential = (!threaded).then(|| {
-            records
-                .iter()
-                .enumerate()
-                .map(|(i, rec)| ctx_row.parse(Some(&tx), i, rec))
-        });
+        let sequential =
+            (!threaded).then(|| records.iter().enumerate().map(|(i, rec)| ctx_row.parse(Some(&tx), i, rec)));
         let mut rows: Box<dyn Iterator<Item = Parsed>> = match sequential {
             Some(it) => Box::new(it),
             None => Box::new(receiver.iter().flatten()),
@@ -829,9 +650,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             };
             let key = (
                 row.r.client_id.clone(),
-                london_date(
-                    crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default(),
-                ),
+                london_date(crate::domain::dates::load_instant(&row.r.received_at).unwrap_or_default()),
             );
             match existing.get(&key) {
                 None => {
@@ -890,31 +709,13 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                             r.updated_at = now_s.clone();
                             referrals::update(&tx, &r)?;
                             if !hcp_worked && r.state != before.state {
-                                implied_offer(
-                                    &tx,
-                                    &lk,
-                                    &RowReferral {
-                                        r: r.clone(),
-                                        ..row
-                                    },
-                                    id,
-                                )?;
+                                implied_offer(&tx, &lk, &RowReferral { r: r.clone(), ..row }, id)?;
                             }
-                            events::append(
-                                &tx,
-                                Event {
-                                    at: &now_s,
-                                    recorded_at: &now_s,
-                                    user: &user,
-                                    event: "referral updated by import",
-                                    entity: "referral",
-                                    entity_id: Some(id),
-                                    referral_id: Some(id),
-                                    details: json!({ "file": file_name, "row": i + 2 }),
-                                    before: Some(b),
-                                    after: Some(a),
-                                },
-                            )?;
+                            Event::new("referral updated by import", "referral", &now_s, &now_s, &user)
+                                .on(Some(id), Some(id))
+                                .details(json!({ "file": file_name, "row": i + 2 }))
+                                .change(Some(b), Some(a))
+                                .append(&tx)?;
                             sum.updated += 1;
                             if r.state == "incomplete" {
                                 sum.incomplete += 1;
@@ -932,24 +733,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
     let strict_fail = args.strict && sum.rejected > 0;
     if !args.dry_run && !strict_fail && (sum.new + sum.updated) > 0 {
-        let event_id = events::append(
-            &tx,
-            Event {
-                at: &now_s,
-                recorded_at: &now_s,
-                user: &user,
-                event: "packages imported",
-                entity: "import",
-                entity_id: None,
-                referral_id: None,
-                details: json!({
-                    "file": file_name, "new": sum.new, "updated": sum.updated, "unchanged": sum.unchanged,
-                    "rejected": sum.rejected, "first_id": new_ids.map(|n| n.0), "last_id": new_ids.map(|n| n.1),
-                }),
-                before: None,
-                after: None,
-            },
-        )?;
+        let event_id = Event::new("packages imported", "import", &now_s, &now_s, &user)
+            .details(json!({
+                "file": file_name, "new": sum.new, "updated": sum.updated, "unchanged": sum.unchanged,
+                "rejected": sum.rejected, "first_id": new_ids.map(|n| n.0), "last_id": new_ids.map(|n| n.1),
+            }))
+            .append(&tx)?;
         if let Some((first, last)) = new_ids {
             events::link_batch(&tx, event_id, first, last)?;
         }
@@ -977,11 +766,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     } else {
         println!(
             "{}{} new ({} incomplete), {} updated, {} unchanged, {} rejected.",
-            if args.dry_run {
-                "Dry run (nothing written): "
-            } else {
-                ""
-            },
+            if args.dry_run { "Dry run (nothing written): " } else { "" },
             sum.new,
             sum.incomplete,
             sum.updated,
@@ -992,18 +777,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             eprintln!("{e}");
         }
         if !sum.unmapped_columns.is_empty() {
-            eprintln!(
-                "warning: columns kept in the notes (not recognised): {}",
-                sum.unmapped_columns.join(", ")
-            );
+            eprintln!("warning: columns kept in the notes (not recognised): {}", sum.unmapped_columns.join(", "));
         }
         for w in &sum.warnings {
             eprintln!("warning: {w}");
         }
     }
-    Ok(if sum.rejected > 0 {
-        Exit::Incomplete
-    } else {
-        Exit::Done
-    })
+    Ok(if sum.rejected > 0 { Exit::Incomplete } else { Exit::Done })
 }

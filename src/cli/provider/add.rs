@@ -5,7 +5,7 @@ use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::model::{CqcRating, ProviderType};
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::{providers, reference};
 
 /// Add a home care provider. Providers never ship with hcp: they are local and commercially sensitive.
@@ -85,21 +85,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             },
         )?;
         let p = providers::get(tx, id)?;
-        events::append(
-            tx,
-            Event {
-                at: &now_s,
-                recorded_at: &now_s,
-                user: &user,
-                event: "provider added",
-                entity: "provider",
-                entity_id: Some(id),
-                referral_id: None,
-                details: serde_json::json!({}),
-                before: None,
-                after: Some(provider_json(&p)),
-            },
-        )?;
+        Event::new("provider added", "provider", &now_s, &now_s, &user)
+            .on(Some(id), None)
+            .change(None, Some(provider_json(&p)))
+            .append(tx)?;
         Ok(id)
     })?;
     let p = providers::get(&store.conn, id)?;
@@ -111,11 +100,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             p.id,
             p.name,
             p.kind,
-            if p.areas.is_empty() {
-                "none".into()
-            } else {
-                p.areas.join(", ")
-            }
+            if p.areas.is_empty() { "none".into() } else { p.areas.join(", ") }
         );
     }
     Ok(Exit::Done)

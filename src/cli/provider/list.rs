@@ -21,17 +21,8 @@ pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
         println!("No providers yet: add them with `hcp provider add NAME --type contracted --area AREA`.");
         return Ok(Exit::Done);
     }
-    let mut t = output::table(&[
-        "id",
-        "name",
-        "type",
-        "areas",
-        "clusters (rank)",
-        "CQC",
-        "exceptions",
-        "sanctioned",
-        "status",
-    ]);
+    let mut t =
+        output::table(&["id", "name", "type", "areas", "clusters (rank)", "CQC", "exceptions", "sanctioned", "status"]);
     for p in &list {
         t.add_row(vec![
             p.id.to_string(),

@@ -3,7 +3,7 @@
 use super::provider_json;
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::{providers, reference};
 
 /// Put a provider under sanction (no new offers without a joint decision) or lift it.
@@ -34,25 +34,20 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             rusqlite::params![id, args.on, args.note],
         )?;
         let after = providers::get(tx, id)?;
-        events::append(
-            tx,
-            Event {
-                at: &now_s,
-                recorded_at: &now_s,
-                user: &user,
-                event: if args.on {
-                    "provider sanctioned"
-                } else {
-                    "provider sanction lifted"
-                },
-                entity: "provider",
-                entity_id: Some(id),
-                referral_id: None,
-                details: serde_json::json!({ "note": args.note }),
-                before: Some(serde_json::json!({ "sanctioned": before.sanctioned })),
-                after: Some(serde_json::json!({ "sanctioned": after.sanctioned })),
-            },
-        )?;
+        Event::new(
+            if args.on { "provider sanctioned" } else { "provider sanction lifted" },
+            "provider",
+            &now_s,
+            &now_s,
+            &user,
+        )
+        .on(Some(id), None)
+        .details(serde_json::json!({ "note": args.note }))
+        .change(
+            Some(serde_json::json!({ "sanctioned": before.sanctioned })),
+            Some(serde_json::json!({ "sanctioned": after.sanctioned })),
+        )
+        .append(tx)?;
         Ok(after)
     })?;
     if json {
@@ -61,11 +56,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         println!(
             "{}: sanction {}",
             p.name,
-            if p.sanctioned {
-                "on — skipped for new offers unless a joint decision allows"
-            } else {
-                "lifted"
-            }
+            if p.sanctioned { "on — skipped for new offers unless a joint decision allows" } else { "lifted" }
         );
     }
     Ok(Exit::Done)

@@ -27,25 +27,15 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         ("Type", p.kind.clone()),
         ("Areas", p.areas.join(", ")),
         ("Clusters (rank)", p.clusters.join(", ")),
-        (
-            "CQC rating",
-            p.cqc_rating.clone().unwrap_or_else(|| "-".into()),
-        ),
+        ("CQC rating", p.cqc_rating.clone().unwrap_or_else(|| "-".into())),
         ("Exceptions list", output::yes(p.exceptions_list).into()),
         (
             "Sanctioned",
-            if p.sanctioned {
-                format!("yes: {}", p.sanction_note.clone().unwrap_or_default())
-            } else {
-                "no".into()
-            },
+            if p.sanctioned { format!("yes: {}", p.sanction_note.clone().unwrap_or_default()) } else { "no".into() },
         ),
         ("Status", p.status.clone()),
         ("Email", p.email.clone().unwrap_or_default()),
-        (
-            "Senior representative",
-            p.senior_email.clone().unwrap_or_default(),
-        ),
+        ("Senior representative", p.senior_email.clone().unwrap_or_default()),
     ] {
         t.add_row(vec![k.to_string(), v]);
     }

@@ -7,7 +7,7 @@ use crate::cli::Outcome;
 use crate::domain::dates::store_instant;
 use crate::domain::model::State;
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::referrals::{self, Referral};
 use anyhow::Result;
 
@@ -33,16 +33,12 @@ fn require(ctx: &Ctx, value: &mut Option<String>, flag: &str, prompt: &str) -> R
         return Ok(());
     }
     if ctx.can_prompt {
-        let v: String = dialoguer::Input::new()
-            .with_prompt(prompt)
-            .interact_text()?;
+        let v: String = dialoguer::Input::new().with_prompt(prompt).interact_text()?;
         *value = Some(v);
         return Ok(());
     }
     Err(UserError::usage(format!("--{flag} is required"))
-        .hint(format!(
-            "give --{flag}; hcp asks for it only when run at a terminal"
-        ))
+        .hint(format!("give --{flag}; hcp asks for it only when run at a terminal"))
         .into())
 }
 
@@ -51,16 +47,12 @@ fn require_num(ctx: &Ctx, value: &mut Option<i64>, flag: &str, prompt: &str) -> 
         return Ok(());
     }
     if ctx.can_prompt {
-        let v: i64 = dialoguer::Input::new()
-            .with_prompt(prompt)
-            .interact_text()?;
+        let v: i64 = dialoguer::Input::new().with_prompt(prompt).interact_text()?;
         *value = Some(v);
         return Ok(());
     }
     Err(UserError::usage(format!("--{flag} is required"))
-        .hint(format!(
-            "give --{flag} as a whole number; hcp asks for it only when run at a terminal"
-        ))
+        .hint(format!("give --{flag} as a whole number; hcp asks for it only when run at a terminal"))
         .into())
 }
 
@@ -96,21 +88,11 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
         let missing = recheck(&mut r, &rules, now);
         let id = referrals::insert(tx, &r)?;
         r.id = id;
-        events::append(
-            tx,
-            Event {
-                at: &now_s,
-                recorded_at: &now_s,
-                user: &user,
-                event: "referral added",
-                entity: "referral",
-                entity_id: Some(id),
-                referral_id: Some(id),
-                details: serde_json::json!({ "state": r.state, "missing": r.missing_items() }),
-                before: None,
-                after: Some(serde_json::to_value(&r)?),
-            },
-        )?;
+        Event::new("referral added", "referral", &now_s, &now_s, &user)
+            .on(Some(id), Some(id))
+            .details(serde_json::json!({ "state": r.state, "missing": r.missing_items() }))
+            .change(None, Some(serde_json::to_value(&r)?))
+            .append(tx)?;
         Ok((id, missing))
     })?;
     report(ctx, id, &missing, email_to.as_deref())

@@ -6,14 +6,12 @@ use crate::cli::{output, Exit, Outcome};
 use crate::domain::dates::store_instant;
 use crate::domain::model::State;
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::referrals;
 
 /// Cancel a referral that is not yet active. The reason is required and kept.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  hcp referral cancel 12 --reason \"client moved to residential care\""
-)]
+#[command(after_help = "Example:\n  hcp referral cancel 12 --reason \"client moved to residential care\"")]
 pub struct Args {
     /// The referral id.
     pub id: i64,
@@ -27,9 +25,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     if args.reason.trim().is_empty() {
-        return Err(UserError::usage("--reason is empty")
-            .hint("say why the referral is cancelled")
-            .into());
+        return Err(UserError::usage("--reason is empty").hint("say why the referral is cancelled").into());
     }
     let at = ctx.at(args.at.as_deref())?;
     let (at_s, now_s, user) = (store_instant(at), ctx.now_str(), ctx.user.clone());
@@ -52,27 +48,15 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         r.updated_at = now_s.clone();
         referrals::update(tx, &r)?;
         let (b, a) = referrals::diff(&before, &r).unwrap_or_default();
-        events::append(
-            tx,
-            Event {
-                at: &at_s,
-                recorded_at: &now_s,
-                user: &user,
-                event: "referral cancelled",
-                entity: "referral",
-                entity_id: Some(r.id),
-                referral_id: Some(r.id),
-                details: serde_json::json!({ "reason": args.reason.trim() }),
-                before: Some(b),
-                after: Some(a),
-            },
-        )?;
+        Event::new("referral cancelled", "referral", &at_s, &now_s, &user)
+            .on(Some(r.id), Some(r.id))
+            .details(serde_json::json!({ "reason": args.reason.trim() }))
+            .change(Some(b), Some(a))
+            .append(tx)?;
         Ok(r)
     })?;
     if json {
-        output::json(
-            &serde_json::json!({ "id": r.id, "state": r.state, "cancel_reason": r.cancel_reason }),
-        );
+        output::json(&serde_json::json!({ "id": r.id, "state": r.state, "cancel_reason": r.cancel_reason }));
     } else {
         println!("Referral {} cancelled: {}", r.id, args.reason.trim());
     }

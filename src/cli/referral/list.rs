@@ -37,17 +37,9 @@ pub fn views_in(ctx: &mut Ctx, states: &[State]) -> anyhow::Result<Vec<ReferralV
     } else {
         states.iter().map(|s| s.as_str()).collect()
     };
-    let placeholders = (1..=states.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    let params: Vec<&dyn rusqlite::ToSql> =
-        states.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-    let all = referrals::select(
-        conn,
-        &format!("WHERE state IN ({placeholders}) ORDER BY id"),
-        &params,
-    )?;
+    let placeholders = (1..=states.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+    let params: Vec<&dyn rusqlite::ToSql> = states.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+    let all = referrals::select(conn, &format!("WHERE state IN ({placeholders}) ORDER BY id"), &params)?;
     let mut offers = offers::for_states(conn, &states)?;
     Ok(all
         .into_iter()
@@ -83,17 +75,12 @@ pub fn views(
                 None => v.state.open(),
             };
             state_ok
-                && area
-                    .as_ref()
-                    .is_none_or(|a| v.area.as_deref() == Some(a.as_str()))
+                && area.as_ref().is_none_or(|a| v.area.as_deref() == Some(a.as_str()))
                 && rag.is_none_or(|g| v.rag == Some(g))
         })
         .collect();
     out.sort_by(|a, b| {
-        b.working_days_waiting
-            .unwrap_or(0)
-            .cmp(&a.working_days_waiting.unwrap_or(0))
-            .then(a.r.id.cmp(&b.r.id))
+        b.working_days_waiting.unwrap_or(0).cmp(&a.working_days_waiting.unwrap_or(0)).then(a.r.id.cmp(&b.r.id))
     });
     Ok(out)
 }
@@ -101,18 +88,16 @@ pub fn views(
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let state = match &args.state {
         Some(s) => Some(State::parse(s).ok_or_else(|| {
-            UserError::usage(format!("--state '{s}' is not a state"))
-                .hint(format!("use one of: {}", State::names()))
+            UserError::usage(format!("--state '{s}' is not a state")).hint(format!("use one of: {}", State::names()))
         })?),
         None => None,
     };
-    let rag =
-        match &args.rag {
-            Some(s) => Some(Rag::parse(s).ok_or_else(|| {
-                UserError::usage(format!("--rag '{s}' is not red, amber or green"))
-            })?),
-            None => None,
-        };
+    let rag = match &args.rag {
+        Some(s) => {
+            Some(Rag::parse(s).ok_or_else(|| UserError::usage(format!("--rag '{s}' is not red, amber or green")))?)
+        }
+        None => None,
+    };
     let now = ctx.now;
     let list = views(ctx, state, args.area.as_deref(), rag)?;
     if ctx.json {
@@ -129,8 +114,7 @@ pub fn print_table(list: &[ReferralView]) {
         return;
     }
     let mut t = output::table(&[
-        "id", "client", "name", "state", "RAG", "WD", "area", "cluster", "package", "start",
-        "missing",
+        "id", "client", "name", "state", "RAG", "WD", "area", "cluster", "package", "start", "missing",
     ]);
     for v in list {
         t.add_row(vec![
@@ -139,9 +123,7 @@ pub fn print_table(list: &[ReferralView]) {
             v.r.name.clone(),
             v.state.as_str().to_string(),
             v.rag.map(|r| r.as_str().to_string()).unwrap_or_default(),
-            v.working_days_waiting
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
+            v.working_days_waiting.map(|d| d.to_string()).unwrap_or_default(),
             v.area.clone().unwrap_or_default(),
             v.cluster.clone().unwrap_or_default(),
             v.package_line(),
@@ -150,9 +132,5 @@ pub fn print_table(list: &[ReferralView]) {
         ]);
     }
     println!("{t}");
-    println!(
-        "{} referral{}",
-        list.len(),
-        if list.len() == 1 { "" } else { "s" }
-    );
+    println!("{} referral{}", list.len(), if list.len() == 1 { "" } else { "s" });
 }

@@ -150,9 +150,7 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     if let Some(v) = &a.client_id {
         let v = v.trim();
         if v.is_empty() {
-            return Err(UserError::usage("--client-id is empty")
-                .hint("give the client's Swift/AIS id")
-                .into());
+            return Err(UserError::usage("--client-id is empty").hint("give the client's Swift/AIS id").into());
         }
         r.client_id = v.to_string();
     }
@@ -240,21 +238,16 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
             })?;
             docs.insert(item);
         }
-        r.docs = docs
-            .iter()
-            .map(|i| i.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
+        r.docs = docs.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
     }
     if let Some(v) = &a.authorised_weekly {
-        r.authorised_weekly_pence = Some(parse_pence(v).ok_or_else(|| {
-            usage_for("authorised-weekly", v, "an amount such as £400 or 1,234.50")
-        })?);
+        r.authorised_weekly_pence = Some(
+            parse_pence(v).ok_or_else(|| usage_for("authorised-weekly", v, "an amount such as £400 or 1,234.50"))?,
+        );
     }
     if let Some(v) = &a.estimated_weekly {
-        r.estimated_weekly_pence = Some(parse_pence(v).ok_or_else(|| {
-            usage_for("estimated-weekly", v, "an amount such as £400 or 1,234.50")
-        })?);
+        r.estimated_weekly_pence =
+            Some(parse_pence(v).ok_or_else(|| usage_for("estimated-weekly", v, "an amount such as £400 or 1,234.50"))?);
     }
     if let Some(v) = &a.notes {
         r.notes = Some(v.clone());
@@ -295,9 +288,7 @@ pub fn place(conn: &Connection, r: &mut Referral) -> Result<()> {
 }
 
 pub fn facts(r: &Referral) -> ReferralFacts {
-    let received = load_instant(&r.received_at)
-        .map(london_date)
-        .unwrap_or_default();
+    let received = load_instant(&r.received_at).map(london_date).unwrap_or_default();
     ReferralFacts {
         team: Team::parse(&r.team).unwrap_or(Team::Act),
         funding: r.funding.as_deref().and_then(Funding::parse),
@@ -324,11 +315,7 @@ pub fn facts(r: &Referral) -> ReferralFacts {
 /// when it passes the referral joins the list with list date = `at` (SPEC §5).
 pub fn recheck(r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Vec<Missing> {
     let missing = check(&facts(r), &rules.calendar, &rules.completeness);
-    r.missing = missing
-        .iter()
-        .map(|m| m.item.as_str())
-        .collect::<Vec<_>>()
-        .join(",");
+    r.missing = missing.iter().map(|m| m.item.as_str()).collect::<Vec<_>>().join(",");
     let state = State::parse(&r.state).unwrap_or(State::Incomplete);
     match (state, missing.is_empty()) {
         (State::Incomplete, true) => {
@@ -345,19 +332,13 @@ pub fn recheck(r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Vec<Missin
 }
 
 /// Print the outcome of add/update: the referral, and the missing-information email if incomplete.
-pub fn report(
-    ctx: &mut Ctx,
-    id: i64,
-    missing: &[Missing],
-    email_to: Option<&std::path::Path>,
-) -> Outcome {
+pub fn report(ctx: &mut Ctx, id: i64, missing: &[Missing], email_to: Option<&std::path::Path>) -> Outcome {
     let rules = ctx.rules()?;
     let now = ctx.now;
     let json = ctx.json;
     let conn = &ctx.store()?.conn;
     let view = super::view::load(conn, &rules, now, id)?;
-    let email =
-        (!missing.is_empty()).then(|| crate::io::email::missing_information(&view.r, missing));
+    let email = (!missing.is_empty()).then(|| crate::io::email::missing_information(&view.r, missing));
     if let (Some(path), Some(text)) = (email_to, &email) {
         std::fs::write(path, text).map_err(|e| {
             UserError::new(format!(
@@ -369,26 +350,16 @@ pub fn report(
     }
     if json {
         let mut v = view.to_json(now);
-        v["email"] = email
-            .clone()
-            .map(serde_json::Value::String)
-            .unwrap_or(serde_json::Value::Null);
+        v["email"] = email.clone().map(serde_json::Value::String).unwrap_or(serde_json::Value::Null);
         super::output::json(&v);
     } else {
         show::print_card(&view);
         if let Some(text) = &email {
             match email_to {
-                Some(p) => println!(
-                    "\nIncomplete: the missing-information email is in {}.",
-                    p.display()
-                ),
+                Some(p) => println!("\nIncomplete: the missing-information email is in {}.", p.display()),
                 None => println!("\nIncomplete: send this to the referrer.\n\n{text}"),
             }
         }
     }
-    Ok(if missing.is_empty() {
-        Exit::Done
-    } else {
-        Exit::Incomplete
-    })
+    Ok(if missing.is_empty() { Exit::Done } else { Exit::Incomplete })
 }

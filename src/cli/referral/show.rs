@@ -36,18 +36,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         if args.show_rates {
             println!(
                 "Authorised weekly: {}   Estimated weekly: {}",
-                v.r.authorised_weekly_pence
-                    .map(show_pence)
-                    .unwrap_or_else(|| "-".into()),
-                v.r.estimated_weekly_pence
-                    .map(show_pence)
-                    .unwrap_or_else(|| "-".into())
+                v.r.authorised_weekly_pence.map(show_pence).unwrap_or_else(|| "-".into()),
+                v.r.estimated_weekly_pence.map(show_pence).unwrap_or_else(|| "-".into())
             );
         }
         if !v.offers.is_empty() {
-            let mut t = output::table(&[
-                "offer", "provider", "tier", "offered", "deadline", "response", "reason",
-            ]);
+            let mut t = output::table(&["offer", "provider", "tier", "offered", "deadline", "response", "reason"]);
             for o in &v.offers {
                 let j = view::offer_json(o, now);
                 let f = o.facts();
@@ -60,16 +54,9 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                     format!(
                         "{}{}",
                         j["response"].as_str().unwrap_or("awaiting"),
-                        if j["late"].as_bool() == Some(true) {
-                            " (late)"
-                        } else {
-                            ""
-                        }
+                        if j["late"].as_bool() == Some(true) { " (late)" } else { "" }
                     ),
-                    o.reason
-                        .clone()
-                        .or_else(|| o.reason_text.clone())
-                        .unwrap_or_default(),
+                    o.reason.clone().or_else(|| o.reason_text.clone()).unwrap_or_default(),
                 ]);
             }
             println!("{t}");
@@ -82,20 +69,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
 pub fn print_card(v: &ReferralView) {
     let r = &v.r;
     let team = Team::parse(&r.team).map(|t| t.label()).unwrap_or("?");
-    let rag = v
-        .rag
-        .map(|x| x.as_str().to_uppercase())
-        .unwrap_or_else(|| "-".into());
-    let waiting = v
-        .working_days_waiting
-        .map(|d| format!("{d} working days"))
-        .unwrap_or_else(|| "-".into());
+    let rag = v.rag.map(|x| x.as_str().to_uppercase()).unwrap_or_else(|| "-".into());
+    let waiting = v.working_days_waiting.map(|d| format!("{d} working days")).unwrap_or_else(|| "-".into());
     let mut t = output::table(&["Referral", &format!("{} — {}", r.id, r.name)]);
     let place = match &v.place {
-        Some(p) => format!(
-            "{} {} ({}), {}",
-            p.msoa, p.hcl_name, p.msoa_name, p.rurality
-        ),
+        Some(p) => format!("{} {} ({}), {}", p.msoa, p.hcl_name, p.msoa_name, p.rurality),
         None => "not placed: postcode not found in Kent's table".into(),
     };
     let mut rows: Vec<(String, String)> = vec![
@@ -103,18 +81,11 @@ pub fn print_card(v: &ReferralView) {
         ("State".into(), v.state.as_str().into()),
         ("RAG".into(), rag),
         ("Waiting".into(), waiting),
-        (
-            "Postcode".into(),
-            r.postcode.clone().unwrap_or_else(|| "-".into()),
-        ),
+        ("Postcode".into(), r.postcode.clone().unwrap_or_else(|| "-".into())),
         ("MSOA".into(), place),
         (
             "Cluster / area".into(),
-            format!(
-                "{} / {}",
-                v.cluster.as_deref().unwrap_or("-"),
-                v.area.as_deref().unwrap_or("-")
-            ),
+            format!("{} / {}", v.cluster.as_deref().unwrap_or("-"), v.area.as_deref().unwrap_or("-")),
         ),
         ("Package".into(), v.package_line()),
         ("Requested start".into(), r.start_date.clone()),
@@ -123,25 +94,13 @@ pub fn print_card(v: &ReferralView) {
             format!(
                 "{} ({team}){}",
                 r.referrer,
-                r.referrer_email
-                    .as_ref()
-                    .map(|e| format!(" <{e}>"))
-                    .unwrap_or_default()
+                r.referrer_email.as_ref().map(|e| format!(" <{e}>")).unwrap_or_default()
             ),
         ),
-        (
-            "Received".into(),
-            load_instant(&r.received_at)
-                .map(show_instant)
-                .unwrap_or_default(),
-        ),
+        ("Received".into(), load_instant(&r.received_at).map(show_instant).unwrap_or_default()),
         (
             "Listed".into(),
-            r.list_date
-                .as_deref()
-                .and_then(load_instant)
-                .map(show_instant)
-                .unwrap_or_else(|| "-".into()),
+            r.list_date.as_deref().and_then(load_instant).map(show_instant).unwrap_or_else(|| "-".into()),
         ),
     ];
     let mut flags = Vec::new();
@@ -168,26 +127,13 @@ pub fn print_card(v: &ReferralView) {
     if !flags.is_empty() {
         rows.push(("Flags".into(), flags.join("; ")));
     }
-    rows.push((
-        "Documents".into(),
-        if r.docs.is_empty() {
-            "none".into()
-        } else {
-            r.docs.replace(',', ", ")
-        },
-    ));
+    rows.push(("Documents".into(), if r.docs.is_empty() { "none".into() } else { r.docs.replace(',', ", ") }));
     let missing = r.missing_items();
     if !missing.is_empty() {
         rows.push(("Missing".into(), missing.join(", ")));
     }
     if let Some(p) = &v.provider {
-        rows.push((
-            "Provider".into(),
-            format!(
-                "{p} ({})",
-                r.placement_type.as_deref().unwrap_or("contract")
-            ),
-        ));
+        rows.push(("Provider".into(), format!("{p} ({})", r.placement_type.as_deref().unwrap_or("contract"))));
     }
     for (label, val) in [
         ("Confirmed start", &r.confirmed_start),

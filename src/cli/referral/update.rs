@@ -8,7 +8,7 @@ use crate::cli::Outcome;
 use crate::domain::dates::store_instant;
 use crate::domain::model::State;
 use crate::error::UserError;
-use crate::store::events::{self, Event};
+use crate::store::events::Event;
 use crate::store::referrals;
 
 /// Add missing pieces to a referral or correct its details.
@@ -52,22 +52,16 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         if let Some((b, a)) = referrals::diff(&before, &r) {
             r.updated_at = now_s.clone();
             referrals::update(tx, &r)?;
-            let event = if before.state == "incomplete" && r.state == "waiting" { "referral complete: listed" } else { "referral updated" };
-            events::append(
-                tx,
-                Event {
-                    at: &now_s,
-                    recorded_at: &now_s,
-                    user: &user,
-                    event,
-                    entity: "referral",
-                    entity_id: Some(id),
-                    referral_id: Some(id),
-                    details: serde_json::json!({ "state": r.state, "missing": r.missing_items() }),
-                    before: Some(b),
-                    after: Some(a),
-                },
-            )?;
+            let event = if before.state == "incomplete" && r.state == "waiting" {
+                "referral complete: listed"
+            } else {
+                "referral updated"
+            };
+            Event::new(event, "referral", &now_s, &now_s, &user)
+                .on(Some(id), Some(id))
+                .details(serde_json::json!({ "state": r.state, "missing": r.missing_items() }))
+                .change(Some(b), Some(a))
+                .append(tx)?;
         }
         Ok(missing)
     })?;
