@@ -1,10 +1,9 @@
 //! `hcp import cluster-providers FILE.csv`: columns `cluster,rank,provider`.
 
 use super::clusters::{report, strict_error};
-use super::{read_text, RowError};
+use super::{reference_csv, RowError};
 use crate::cli::ctx::Ctx;
 use crate::cli::Outcome;
-use crate::error::UserError;
 use crate::store::events::Event;
 use crate::store::reference;
 use serde_json::json;
@@ -21,18 +20,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let text = read_text(&args.file, None)?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.to_ascii_lowercase()).collect();
-    let col = |n: &str| headers.iter().position(|h| h == n);
-    let (Some(ci), Some(ri), Some(pi)) = (col("cluster"), col("rank"), col("provider")) else {
-        return Err(UserError::new(format!(
-            "{} needs the columns cluster,rank,provider (found: {})",
-            args.file.display(),
-            headers.join(",")
-        ))
-        .into());
-    };
+    let (mut rdr, cols) = reference_csv(&args.file, &["cluster", "rank", "provider"])?;
+    let (ci, ri, pi) = (cols[0], cols[1], cols[2]);
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
     let tx = store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

@@ -1,6 +1,6 @@
 //! `hcp import clusters FILE.csv`: columns `cluster,area,msoa_code`, one row per MSOA.
 
-use super::{read_text, RowError};
+use super::{reference_csv, RowError};
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
 use crate::error::UserError;
@@ -20,18 +20,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let text = read_text(&args.file, None)?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.to_ascii_lowercase()).collect();
-    let col = |n: &str| headers.iter().position(|h| h == n);
-    let (Some(ci), Some(ai), Some(mi)) = (col("cluster"), col("area"), col("msoa_code")) else {
-        return Err(UserError::new(format!(
-            "{} needs the columns cluster,area,msoa_code (found: {})",
-            args.file.display(),
-            headers.join(",")
-        ))
-        .into());
-    };
+    let (mut rdr, cols) = reference_csv(&args.file, &["cluster", "area", "msoa_code"])?;
+    let (ci, ai, mi) = (cols[0], cols[1], cols[2]);
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
     let (done, errors) = store.write(|tx| {

@@ -40,6 +40,30 @@ impl std::fmt::Display for RowError {
     }
 }
 
+/// A reference-data CSV (clusters, cluster ranks) with the named columns, in any order and case:
+/// the reader and each named column's position.
+pub fn reference_csv(
+    path: &std::path::Path,
+    names: &[&str],
+) -> anyhow::Result<(csv::Reader<std::io::Cursor<Vec<u8>>>, Vec<usize>)> {
+    let text = read_text(path, None)?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(std::io::Cursor::new(text.into_bytes()));
+    let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let cols: Option<Vec<usize>> = names.iter().map(|n| headers.iter().position(|h| h == n)).collect();
+    let cols = cols.ok_or_else(|| {
+        UserError::new(format!(
+            "{} needs the columns {} (found: {})",
+            path.display(),
+            names.join(","),
+            headers.join(",")
+        ))
+    })?;
+    Ok((rdr, cols))
+}
+
 /// Read a whole CSV file as text, refusing what is not CSV at all with one clear error.
 pub fn read_text(path: &std::path::Path, encoding: Option<&str>) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).map_err(|e| {
