@@ -40,12 +40,12 @@ impl std::fmt::Display for RowError {
     }
 }
 
+/// A CSV reader over a file read into memory.
+pub type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
+
 /// A reference-data CSV (clusters, cluster ranks) with the named columns, in any order and case:
 /// the reader and each named column's position.
-pub fn reference_csv(
-    path: &std::path::Path,
-    names: &[&str],
-) -> anyhow::Result<(csv::Reader<std::io::Cursor<Vec<u8>>>, Vec<usize>)> {
+pub fn reference_csv(path: &std::path::Path, names: &[&str]) -> anyhow::Result<(CsvReader, Vec<usize>)> {
     let text = read_text(path, None)?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
