@@ -107,14 +107,17 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let result = store.write(|tx| {
         let v = view::load(tx, &rules, now, args.id)?;
         if v.offers.is_empty() {
-            return Err(UserError::new(format!("referral {} has no offer to answer", args.id)).hint(format!("make one first: hcp offer {}", args.id)).into());
+            return Err(UserError::new(format!("referral {} has no offer to answer", args.id))
+                .hint(format!("make one first: hcp offer {}", args.id))
+                .into());
         }
         let latest = v.offers.last().expect("not empty").clone();
         let target = match &args.provider {
             Some(p) => {
                 let named = reference::find_provider(tx, p)?;
                 v.offers.iter().rev().find(|o| o.provider_id == named.id).cloned().ok_or_else(|| {
-                    UserError::new(format!("{} has not been offered referral {}", named.name, args.id)).hint(format!("`hcp referral show {}` lists its offers", args.id))
+                    UserError::new(format!("{} has not been offered referral {}", named.name, args.id))
+                        .hint(format!("`hcp referral show {}` lists its offers", args.id))
                 })?
             }
             None => latest.clone(),
@@ -123,10 +126,19 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         // Guard the referral's state.
         match state {
             State::Cancelled | State::Ended | State::Active | State::Confirmed => {
-                return Err(UserError::new(format!("referral {} is {state}; answers can no longer be recorded", args.id)).into())
+                return Err(UserError::new(format!(
+                    "referral {} is {state}; answers can no longer be recorded",
+                    args.id
+                ))
+                .into())
             }
             State::Accepted => {
-                return Err(UserError::new(format!("referral {} is already accepted by {}", args.id, v.provider.as_deref().unwrap_or("a provider"))).into())
+                return Err(UserError::new(format!(
+                    "referral {} is already accepted by {}",
+                    args.id,
+                    v.provider.as_deref().unwrap_or("a provider")
+                ))
+                .into())
             }
             _ => {}
         }
@@ -139,7 +151,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                     args.id,
                     latest.provider,
                     latest.id,
-                    match lo { OfferOutcome::Awaiting { deadline } => format!("answer due {}", show_instant(deadline)), _ => "answered".into() },
+                    match lo {
+                        OfferOutcome::Awaiting { deadline } => format!("answer due {}", show_instant(deadline)),
+                        _ => "answered".into(),
+                    },
                     target.provider
                 ))
                 .hint("record it anyway with --force, and tell the other provider the package is placed")
@@ -148,13 +163,23 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         }
         if let Some(u) = until {
             if u <= at {
-                return Err(UserError::usage(format!("--until {} is not after the answer time {}", show_instant(u), show_instant(at))).hint("the answer-by time must be in the future").into());
+                return Err(UserError::usage(format!(
+                    "--until {} is not after the answer time {}",
+                    show_instant(u),
+                    show_instant(at)
+                ))
+                .hint("the answer-by time must be in the future")
+                .into());
             }
             let start = view::date(&v.r.start_date).map(start_of_london_day);
             if start.is_some_and(|s| u >= s) {
-                return Err(UserError::usage(format!("--until {} is not before the requested start date {}", show_instant(u), v.r.start_date))
-                    .hint("a considering provider must answer before the requested start (Guidance 6)")
-                    .into());
+                return Err(UserError::usage(format!(
+                    "--until {} is not before the requested start date {}",
+                    show_instant(u),
+                    v.r.start_date
+                ))
+                .hint("a considering provider must answer before the requested start (Guidance 6)")
+                .into());
             }
         }
         let mut o = target.clone();
@@ -226,7 +251,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 remainder.state = State::Waiting.as_str().into();
                 remainder.created_at = now_s.clone();
                 remainder.updated_at = now_s.clone();
-                remainder.notes = Some(format!("remaining {rest} calls a day of referral {} (partial acceptance by {})", r.id, o.provider));
+                remainder.notes = Some(format!(
+                    "remaining {rest} calls a day of referral {} (partial acceptance by {})",
+                    r.id, o.provider
+                ));
                 let rid = referrals::insert(tx, &remainder)?;
                 Event::new("referral split: remainder listed", "referral", &at_s, &now_s, &user)
                     .on(Some(rid), Some(rid))
@@ -251,33 +279,44 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 "offer": o.id, "provider": o.provider, "response": response.as_str(), "reason": o.reason,
                 "note": o.reason_text, "until": o.until, "future_start": o.future_start, "calls": o.calls,
                 "late": late, "linked_referral": linked, "forced": args.force && target.id != latest.id,
-            })).change(Some(b), Some(a)).append(tx)?;
+            }))
+            .change(Some(b), Some(a))
+            .append(tx)?;
         // Decisions the ASM must take now (SPEC §8).
         let trigger = format!("offer-{}", o.id);
         let mut raised = Vec::new();
         if args.answer == Answer::Considering {
-            raised.push((Rule::Considering, format!("{} is considering until {}; approach the next provider meanwhile?", o.provider, until.map(show_instant).unwrap_or_default())));
+            raised.push((
+                Rule::Considering,
+                format!(
+                    "{} is considering until {}; approach the next provider meanwhile?",
+                    o.provider,
+                    until.map(show_instant).unwrap_or_default()
+                ),
+            ));
         }
         if let Some(fs) = future_start {
-            raised.push((Rule::FutureStart, format!("{} could start on {} instead of {}", o.provider, fs.format("%d/%m/%Y"), r.start_date)));
+            raised.push((
+                Rule::FutureStart,
+                format!("{} could start on {} instead of {}", o.provider, fs.format("%d/%m/%Y"), r.start_date),
+            ));
         }
         for (rule, note) in raised {
-            if let Some(eid) = escalations::raise_once(tx, &NewEscalation {
-                referral_id: Some(r.id),
-                area_id: None,
-                provider_id: Some(o.provider_id),
-                rule: rule.as_str(),
-                to: rule.recipient().as_str(),
-                trigger_key: &trigger,
-                note: &note,
-                raised_at: &at_s,
-                raised_by: &user,
-            })? {
-                Event::new("escalation raised", "escalation", &at_s, &now_s, &user)
-                    .on(Some(eid), Some(r.id))
-                    .details(json!({ "escalation": eid, "rule": rule.as_str(), "to": rule.recipient().as_str(), "note": note }))
-                    .append(tx)?;
-            }
+            escalations::raise_once(
+                tx,
+                &NewEscalation {
+                    referral_id: Some(r.id),
+                    area_id: None,
+                    provider_id: Some(o.provider_id),
+                    rule: rule.as_str(),
+                    to: rule.recipient().as_str(),
+                    trigger_key: &trigger,
+                    note: &note,
+                    raised_at: &at_s,
+                    raised_by: &user,
+                },
+                &now_s,
+            )?;
         }
         Ok((o.id, late, linked, email, r))
     })?;

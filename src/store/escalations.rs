@@ -1,6 +1,7 @@
 //! Escalations: raised once per rule, referral (or area) and trigger; resolved with a decision.
 
 use crate::domain::allocation::Decisions;
+use crate::store::events::Event;
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -60,14 +61,26 @@ pub struct NewEscalation<'a> {
     pub raised_by: &'a str,
 }
 
-/// Raise an escalation unless the same one exists; Some(id) when it is new.
-pub fn raise_once(conn: &Connection, e: &NewEscalation) -> Result<Option<i64>> {
-    let n = conn.prepare_cached(
-        "INSERT OR IGNORE INTO escalations (referral_id, area_id, provider_id, rule, to_whom, trigger_key, note, raised_at, raised_by)
+/// Raise an escalation unless the same one exists, and record it in the audit log (recorded at
+/// `recorded_at`, i.e. now); Some(id) when it is new.
+pub fn raise_once(conn: &Connection, e: &NewEscalation, recorded_at: &str) -> Result<Option<i64>> {
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO escalations (referral_id, area_id, provider_id, rule, to_whom, trigger_key, note, raised_at, raised_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![e.referral_id, e.area_id, e.provider_id, e.rule, e.to, e.trigger_key, e.note, e.raised_at, e.raised_by])?;
-    Ok((n == 1).then(|| conn.last_insert_rowid()))
+        )?
+        .execute(params![e.referral_id, e.area_id, e.provider_id, e.rule, e.to, e.trigger_key, e.note, e.raised_at, e.raised_by])?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let id = conn.last_insert_rowid();
+    Event::new("escalation raised", "escalation", e.raised_at, recorded_at, e.raised_by)
+        .on(Some(id), e.referral_id)
+        .details(serde_json::json!({
+            "escalation": id, "rule": e.rule, "to": e.to, "note": e.note, "area_id": e.area_id, "provider_id": e.provider_id,
+        }))
+        .append(conn)?;
+    Ok(Some(id))
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Escalation>> {

@@ -10,7 +10,6 @@ use crate::domain::model::State;
 use crate::domain::responses::effective_state;
 use crate::domain::waiting::{escalations_due, EscalationFacts, Rule};
 use crate::store::escalations::{self, NewEscalation};
-use crate::store::events::Event;
 use crate::store::{offers, providers, reference, referrals};
 use chrono::Datelike;
 use serde_json::json;
@@ -95,11 +94,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
                     note: &d.note,
                     raised_at: &now_s,
                     raised_by: &user,
-                })? {
-                    Event::new("escalation raised", "escalation", &now_s, &now_s, &user)
-                        .on(Some(id), Some(r.id))
-                        .details(json!({ "escalation": id, "rule": d.rule.as_str(), "to": d.to.as_str(), "note": d.note }))
-                        .append(tx)?;
+                }, &now_s)? {
                     raised.push(id);
                 }
             }
@@ -120,11 +115,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
                 note: &note,
                 raised_at: &now_s,
                 raised_by: &user,
-            })? {
-                Event::new("escalation raised", "escalation", &now_s, &now_s, &user)
-                    .on(Some(id), None)
-                    .details(json!({ "escalation": id, "rule": "area-teleconference", "area_id": area_id, "note": note }))
-                    .append(tx)?;
+            }, &now_s)? {
                 raised.push(id);
             }
         }

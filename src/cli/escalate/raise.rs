@@ -8,9 +8,7 @@ use crate::domain::dates::store_instant;
 use crate::domain::waiting::{Recipient, Rule};
 use crate::error::UserError;
 use crate::store::escalations::{self, NewEscalation};
-use crate::store::events::Event;
 use crate::store::reference;
-use serde_json::json;
 
 pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
     let to = match &args.to {
@@ -41,22 +39,22 @@ pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
         // A hand-raised escalation is its own trigger: each one counts.
         let n: i64 = tx.query_row("SELECT COUNT(*) FROM escalations", [], |r| r.get(0))?;
         let trigger = format!("manual-{at_s}-{n}");
-        let eid = escalations::raise_once(tx, &NewEscalation {
-            referral_id: Some(id),
-            area_id: None,
-            provider_id: provider.as_ref().map(|p| p.id),
-            rule: rule.as_str(),
-            to: to.as_str(),
-            trigger_key: &trigger,
-            note: reason,
-            raised_at: &at_s,
-            raised_by: &user,
-        })?
+        let eid = escalations::raise_once(
+            tx,
+            &NewEscalation {
+                referral_id: Some(id),
+                area_id: None,
+                provider_id: provider.as_ref().map(|p| p.id),
+                rule: rule.as_str(),
+                to: to.as_str(),
+                trigger_key: &trigger,
+                note: reason,
+                raised_at: &at_s,
+                raised_by: &user,
+            },
+            &now_s,
+        )?
         .ok_or_else(|| UserError::new("the same escalation was just raised"))?;
-        Event::new("escalation raised", "escalation", &at_s, &now_s, &user)
-            .on(Some(eid), Some(id))
-            .details(json!({ "escalation": eid, "rule": rule.as_str(), "to": to.as_str(), "note": reason, "provider": provider.map(|p| p.name) }))
-            .append(tx)?;
         Ok(eid)
     })?;
     let e = escalations::get(&store.conn, eid)?.ok_or_else(|| UserError::new("escalation vanished"))?;
