@@ -145,7 +145,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let store = ctx.store()?;
     if args.explain {
         let v = view::load(&store.conn, &rules, now, args.id)?;
-        let a = allocate(&store.conn, &v, now)?;
+        let mut a = allocate(&store.conn, &v, now)?;
+        // Off the list (incomplete, tentative, placed, cancelled): nobody is approached next.
+        if !v.state.on_list() {
+            a.next = None;
+            a.why_none = Some(format!("the referral is {}; only referrals on the list are offered", v.state));
+        }
         let cap = capacity_notes(&store.conn, &v)?;
         if json {
             output::json(&explain_json(&v, &a, &cap));

@@ -429,4 +429,59 @@ mod tests {
             escalations_due(&f, &cal(), &Thresholds::default(), at, d("2026-11-26")).iter().map(|e| e.rule).collect();
         assert_eq!(rules, vec![Rule::SdoOverdue, Rule::FinancialAssessmentOverdue]);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn severity(r: Option<Rag>) -> u8 {
+            match r {
+                Some(Rag::Green) => 0,
+                Some(Rag::Amber) => 1,
+                Some(Rag::Red) => 2,
+                None => 9,
+            }
+        }
+
+        proptest! {
+            /// Waiting longer never makes a referral look better.
+            #[test]
+            fn rag_never_improves_with_time(listed in 0i64..2000, start_after in -30i64..60, hd in any::<bool>(), a in 0i64..100, b in 0i64..100) {
+                let c = cal();
+                let list = d("2021-01-01") + chrono::Duration::days(listed);
+                let mut f = listed_on(list);
+                f.start = list + chrono::Duration::days(start_after);
+                f.hospital_discharge = hd;
+                let (early, late) = (list + chrono::Duration::days(a.min(b)), list + chrono::Duration::days(a.max(b)));
+                let th = Thresholds::default();
+                prop_assert!(severity(rag(&f, &c, &th, early)) <= severity(rag(&f, &c, &th, late)));
+            }
+
+            /// Ten working days waiting is always red, and the 10-day escalation brings the 5-day one.
+            #[test]
+            fn ten_days_is_red_and_escalates_both(listed in 0i64..2000, extra in 0i64..40) {
+                let c = cal();
+                let list = d("2021-01-01") + chrono::Duration::days(listed);
+                let today = c.add_working_days(list, 10) + chrono::Duration::days(extra);
+                let mut f = listed_on(list);
+                f.start = today + chrono::Duration::days(30);
+                prop_assert_eq!(rag(&f, &c, &Thresholds::default(), today), Some(Rag::Red));
+                let facts = EscalationFacts { list: f, offers: &[], needs: None, accepted_at: None, confirmed: false, sdo_due: None, sdo_sent: false, fa_due: None, fa_done: false };
+                let rules: Vec<Rule> = escalations_due(&facts, &c, &Thresholds::default(), crate::domain::dates::start_of_london_day(today), today).iter().map(|e| e.rule).collect();
+                prop_assert!(rules.contains(&Rule::Waiting5) && rules.contains(&Rule::Waiting10));
+            }
+        }
+
+        fn listed_on(day: NaiveDate) -> ListFacts {
+            ListFacts {
+                state: State::Waiting,
+                team: Team::Act,
+                list_date: Some(day),
+                start: day,
+                hospital_discharge: false,
+                overstayer: false,
+                handback_care_ends: None,
+            }
+        }
+    }
 }

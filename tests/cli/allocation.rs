@@ -275,6 +275,9 @@ fn considering_needs_an_answer_by_time_and_the_asm_decides() {
     let out = h.run_at("2026-11-23T10:30", &["respond", &ids, "considering", "--until", "2026-12-08 10:00"]).code(2);
     assert!(out.stderr.contains("requested start"), "{}", out.stderr);
     let v = respond(&h, "2026-11-23T10:30", id, &["considering", "--until", "2026-11-24 12:00"]);
+    let e = h.json_at("2026-11-23T10:31", &["offer", &ids, "--explain"], 0);
+    assert!(e["next"].is_null());
+    assert_eq!(e["candidates"][0]["reason"], "considering until 24/11 12:00");
     assert_eq!(v["referral_state"], "considering");
     let e = h.json_at("2026-11-23T10:35", &["offer", &ids, "--explain"], 0);
     assert_eq!(e["needs"], "asm-decision-considering");
@@ -312,6 +315,9 @@ fn considering_needs_an_answer_by_time_and_the_asm_decides() {
     let esc = h.json_at("2026-12-02T09:00", &["escalate"], 0);
     let rules: Vec<&str> = esc["raised"].as_array().unwrap().iter().map(|e| e["rule"].as_str().unwrap()).collect();
     assert!(rules.contains(&"sdo-overdue") && rules.contains(&"financial-assessment-overdue"), "{rules:?}");
+    let e = h.json_at("2026-12-02T09:20", &["offer", &ids, "--explain"], 0);
+    assert!(e["next"].is_null(), "a confirmed referral has no next provider: {e}");
+    assert!(e["why_none"].as_str().unwrap().contains("confirmed"));
     let v = h.json_at("2026-12-02T09:30", &["sdo", &ids, "--sent"], 0);
     assert_eq!(v["state"], "active");
     assert_eq!(h.show("2026-12-02T09:31", id)["state"], "active");
