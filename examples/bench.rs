@@ -293,6 +293,25 @@ fn import(dir: &Path, rows: usize) -> Result<()> {
         anyhow::ensure!(st.success(), "sqlite3 .import failed");
         best_sqlite = best_sqlite.min(t.elapsed());
     }
+    // For context: sqlite3 .import into an on-disk WAL database with three indexes, the way hcp
+    // stores referrals (SPEC §14 names the in-memory figure above).
+    let mut best_disk = Duration::MAX;
+    for k in 0..3 {
+        let db = dir.join(format!("sqlite3-disk-{k}.sqlite"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let cols: Vec<String> = (1..=17).map(|i| format!("c{i}")).collect();
+        let setup = format!(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE packages({}); CREATE INDEX a ON packages(c16); CREATE INDEX b ON packages(c1, c6); CREATE INDEX c ON packages(c3);",
+            cols.join(",")
+        );
+        Command::new("sqlite3").arg(&db).arg(setup).stdout(Stdio::null()).status()?;
+        let t = Instant::now();
+        let st = Command::new("sqlite3").arg(&db).arg(format!(".import --csv --skip 1 {} packages", csv.display())).status()?;
+        anyhow::ensure!(st.success(), "sqlite3 .import to disk failed");
+        best_disk = best_disk.min(t.elapsed());
+    }
     let mut best_hcp = Duration::MAX;
     for k in 0..3 {
         let db = dir.join(format!("import-{k}.sqlite"));
@@ -319,6 +338,12 @@ fn import(dir: &Path, rows: usize) -> Result<()> {
     println!("sqlite3 .import: {:>8.0} rows/s ({:.2} s)", rate(best_sqlite), best_sqlite.as_secs_f64());
     println!("hcp import:      {:>8.0} rows/s ({:.2} s)", rate(best_hcp), best_hcp.as_secs_f64());
     println!("ratio hcp / sqlite3: {:.2} (bar: at least 0.50)", rate(best_hcp) / rate(best_sqlite));
+    println!(
+        "for context, sqlite3 .import into an on-disk WAL file with 3 indexes: {:>8.0} rows/s ({:.2} s); ratio hcp / that: {:.2}",
+        rate(best_disk),
+        best_disk.as_secs_f64(),
+        rate(best_hcp) / rate(best_disk)
+    );
     Ok(())
 }
 
