@@ -308,7 +308,10 @@ fn import(dir: &Path, rows: usize) -> Result<()> {
         );
         Command::new("sqlite3").arg(&db).arg(setup).stdout(Stdio::null()).status()?;
         let t = Instant::now();
-        let st = Command::new("sqlite3").arg(&db).arg(format!(".import --csv --skip 1 {} packages", csv.display())).status()?;
+        let st = Command::new("sqlite3")
+            .arg(&db)
+            .arg(format!(".import --csv --skip 1 {} packages", csv.display()))
+            .status()?;
         anyhow::ensure!(st.success(), "sqlite3 .import to disk failed");
         best_disk = best_disk.min(t.elapsed());
     }

@@ -236,3 +236,47 @@ fn list_filters_and_orders_by_waiting_days() {
     let out = h.run(&["referral", "list", "--rag", "purple"]).code(2);
     assert!(out.stderr.contains("purple"));
 }
+
+#[test]
+fn a_keah_self_funder_referred_inside_the_grace_period_is_incomplete() {
+    let h = Hcp::new();
+    let args = |received: &'static str| {
+        vec![
+            "referral",
+            "add",
+            "--client-id",
+            "41",
+            "--name",
+            "Self Funder",
+            "--postcode",
+            "CT1 2EH",
+            "--team",
+            "keah",
+            "--funding",
+            "self",
+            "--enablement-ended",
+            "18/12/2026",
+            "--referrer",
+            "LO",
+            "--received",
+            received,
+            "--start",
+            "2027-01-11",
+            "--calls-per-day",
+            "2",
+            "--minutes",
+            "30",
+            "--doc",
+            DOCS,
+            "--doc",
+            "final-review",
+        ]
+    };
+    // Enablement ended Friday 18 December 2026: the grace period runs to Tuesday 29 December.
+    let v = h.json_at("2026-12-29T12:00", &args("2026-12-29 11:00"), 3);
+    assert_eq!(v["missing"], serde_json::json!(["self-funder-grace"]));
+    assert!(v["email"].as_str().unwrap().contains("29/12/2026"));
+    let h2 = Hcp::new();
+    let v = h2.json_at("2026-12-30T12:00", &args("2026-12-30 09:00"), 0);
+    assert_eq!(v["state"], "waiting");
+}
