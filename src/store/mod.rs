@@ -57,11 +57,11 @@ impl Store {
 
     fn configure(&mut self) -> Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(5)).context("setting the busy timeout")?;
-        let mode: String = self
+        // WAL lets officers read while another writes; the pragma answers with the mode it set.
+        let _mode: String = self
             .conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(|e| not_a_database(self.path.as_deref(), e))?;
-        let _ = mode;
         self.conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
         Ok(())
     }

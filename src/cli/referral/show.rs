@@ -4,7 +4,7 @@ use crate::cli::ctx::Ctx;
 use crate::cli::view::{self, ReferralView};
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::dates::{load_instant, show_instant};
-use crate::domain::model::{Item, Team};
+use crate::domain::model::Team;
 use crate::domain::text::show_pence;
 
 /// Show one referral: state, RAG, days waiting, place, package, documents, offers, deadlines.
@@ -152,5 +152,4 @@ pub fn print_card(v: &ReferralView) {
         t.add_row(vec![k, val]);
     }
     println!("{t}");
-    let _ = Item::ALL;
 }
