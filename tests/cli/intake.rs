@@ -280,3 +280,27 @@ fn a_keah_self_funder_referred_inside_the_grace_period_is_incomplete() {
     let v = h2.json_at("2026-12-30T12:00", &args("2026-12-30 09:00"), 0);
     assert_eq!(v["state"], "waiting");
 }
+
+#[test]
+fn update_can_clear_what_was_given_by_mistake() {
+    let h = Hcp::new();
+    let v = h.json_at(
+        "2026-11-23T09:30",
+        &add("1", "Ann", "CT1 2EH", &["--doc", DOCS, "--risk", "dog", "--hospital-discharge", "--known-to-act"]),
+        3,
+    );
+    assert_eq!(v["missing"], serde_json::json!(["bica", "risk-assessment"]));
+    let id = v["id"].as_i64().unwrap().to_string();
+    let v = h.json_at(
+        "2026-11-23T09:40",
+        &["referral", "update", &id, "--clear", "risk,known-to-act,hospital-discharge"],
+        0,
+    );
+    assert_eq!(v["state"], "waiting");
+    assert_eq!(v["hospital_discharge"], false);
+    let v = h.json_at("2026-11-23T09:50", &["referral", "update", &id, "--clear", "charging-letter"], 3);
+    assert_eq!(v["missing"], serde_json::json!(["charging-letter"]));
+    assert_eq!(v["state"], "incomplete");
+    let out = h.run(&["referral", "update", &id, "--clear", "name"]).code(2);
+    assert!(out.stderr.contains("'name'"), "{}", out.stderr);
+}

@@ -17,13 +17,58 @@ use crate::store::referrals;
 /// completeness check passes, the referral joins the list with its list date set to now.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  hcp referral update 12 --doc bica\n  hcp referral update 12 --postcode \"ME14 1XQ\" --hours-per-week 10.5"
+    after_help = "Example:\n  hcp referral update 12 --doc bica\n  hcp referral update 12 --postcode \"ME14 1XQ\" --hours-per-week 10.5\n  hcp referral update 12 --clear hospital-discharge,risk"
 )]
 pub struct Args {
     /// The referral id.
     pub id: i64,
     #[command(flatten)]
     pub package: PackageArgs,
+    /// Turn off a flag or remove a value given earlier (repeatable or comma-separated):
+    /// double-handed, lives-alone, known-to-act, dementia, hospital-discharge, in-keah,
+    /// recent-keah, bypass-keah, risk, time-critical, hours-per-week, cluster, or a document
+    /// name (e.g. bica) received by mistake.
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub clear: Vec<String>,
+}
+
+/// Undo what `--clear` names; a name hcp does not know is a usage error.
+fn clear(r: &mut crate::store::referrals::Referral, fields: &[String]) -> anyhow::Result<()> {
+    use crate::domain::model::Item;
+    for f in fields.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
+        match f {
+            "double-handed" => r.double_handed = false,
+            "lives-alone" => r.lives_alone = false,
+            "known-to-act" => r.known_to_act = false,
+            "dementia" => r.dementia = false,
+            "hospital-discharge" => r.hospital_discharge = false,
+            "in-keah" => r.in_keah = false,
+            "recent-keah" => r.recent_keah = false,
+            "bypass-keah" => r.bypass_keah = false,
+            "risk" => r.risk = None,
+            "time-critical" => r.time_critical = None,
+            "hours-per-week" => {
+                r.hours_given = false;
+                r.weekly_minutes = r.calls_per_day * r.minutes_per_call * 7;
+            }
+            "cluster" => {
+                r.cluster_by_hand = false;
+                r.cluster_id = None;
+            }
+            other => match Item::parse(other).filter(|i| i.is_document()) {
+                Some(item) => {
+                    let docs: Vec<&str> = r.docs_set().into_iter().filter(|d| *d != item).map(|d| d.as_str()).collect();
+                    r.docs = docs.join(",");
+                }
+                None => {
+                    return Err(UserError::usage(format!("--clear '{other}' is not something hcp can clear"))
+                        .hint("clear one of: double-handed, lives-alone, known-to-act, dementia, hospital-discharge, in-keah, recent-keah, bypass-keah, risk, time-critical, hours-per-week, cluster, or a document name")
+                        .into())
+                }
+            },
+        }
+    }
+    Ok(())
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
@@ -47,7 +92,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             .into());
         }
         let mut r = before.clone();
+        clear(&mut r, &args.clear)?;
         apply(tx, &mut r, &args.package)?;
+        if args.clear.iter().any(|c| c.trim() == "cluster") {
+            // Back to the cluster the postcode gives, if any.
+            super::place(tx, &mut r)?;
+        }
         let missing = recheck(&mut r, &rules, now);
         if let Some((b, a)) = referrals::diff(&before, &r) {
             r.updated_at = now_s.clone();
