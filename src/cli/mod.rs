@@ -1,6 +1,7 @@
 //! The command line: parse -> run -> print. One file per leaf command.
 
 pub mod area;
+pub mod backup;
 pub mod calendar;
 pub mod capacity;
 pub mod cluster;
@@ -108,6 +109,7 @@ pub enum Command {
     Capacity(capacity::Command),
     #[command(subcommand)]
     Settings(settings::Command),
+    Backup(backup::Args),
 }
 
 pub fn run(cli: Cli) -> Outcome {
@@ -133,5 +135,6 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Calendar(c) => calendar::run(ctx, c),
         Command::Capacity(c) => capacity::run(ctx, c),
         Command::Settings(c) => settings::run(ctx, c),
+        Command::Backup(a) => backup::run(ctx, a),
     }
 }

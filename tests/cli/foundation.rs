@@ -155,3 +155,20 @@ fn settings_change_and_are_audited() {
     let out = h.run(&["settings", "set", "rag.red_days", "ten"]).code(2);
     assert!(out.stderr.contains("'ten'"));
 }
+
+#[test]
+fn backup_makes_a_private_consistent_copy_and_never_overwrites() {
+    let h = Hcp::new();
+    let id = h.referral("1", "CT1 2EH", "2026-11-23 08:00", "2026-12-07", &[]);
+    let f = h.path("copy.sqlite");
+    h.json(&["backup", f.to_str().unwrap()]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let copy = Hcp { db: f.clone(), ..Hcp::new() };
+    assert_eq!(copy.show("2026-11-23T09:00", id)["client_id"], "1");
+    let out = h.run(&["backup", f.to_str().unwrap()]).code(1);
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+}
