@@ -85,6 +85,15 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             .details(json!({ "start": r.confirmed_start, "sdo_due": r.sdo_due, "financial_assessment_due": r.fa_due }))
             .change(Some(b), Some(a))
             .append(tx)?;
+        crate::store::escalations::close_done(
+            tx,
+            r.id,
+            &["confirmation-overdue"],
+            &store_instant(at),
+            &now_s,
+            &user,
+            "confirmation form returned",
+        )?;
         Ok(r)
     })?;
     if json {

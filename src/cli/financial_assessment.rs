@@ -49,6 +49,15 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             .details(json!({ "due": r.fa_due }))
             .change(Some(b), Some(a))
             .append(tx)?;
+        crate::store::escalations::close_done(
+            tx,
+            r.id,
+            &["financial-assessment-overdue"],
+            &store_instant(at),
+            &now_s,
+            &user,
+            "financial assessment done",
+        )?;
         Ok(r)
     })?;
     if json {

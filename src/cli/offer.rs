@@ -240,6 +240,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             .details(json!({ "provider": provider_name, "tier": tier.as_str(), "placement_type": placement.as_str(), "deadline": deadline_s, "override_reason": override_reason }))
             .change(Some(json!({ "state": v.state.as_str() })), Some(json!({ "state": "offered" })))
             .append(tx)?;
+        // The PO has done what a lapse or an expired "considering" asked: approach the next provider.
+        escalations::close_done(tx, v.r.id, &["lapsed", "considering-expired"], &at_s, &now_s, &user, "next provider approached")?;
         let place = v.place.clone();
         let message = offer_message(&OfferMessage {
             area: v.area.as_deref().unwrap_or("-"),

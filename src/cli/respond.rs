@@ -282,6 +282,18 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             }))
             .change(Some(b), Some(a))
             .append(tx)?;
+        // A final answer settles the questions its "considering" raised for the ASM.
+        if args.answer != Answer::Considering && target.response.as_deref() == Some("considering") {
+            escalations::close_done(
+                tx,
+                r.id,
+                &["considering", "considering-expired"],
+                &at_s,
+                &now_s,
+                &user,
+                "the provider answered",
+            )?;
+        }
         // Decisions the ASM must take now (SPEC §8).
         let trigger = format!("offer-{}", o.id);
         let mut raised = Vec::new();

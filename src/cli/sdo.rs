@@ -51,6 +51,15 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             .details(json!({ "sdo_due": r.sdo_due, "late": late }))
             .change(Some(b), Some(a))
             .append(tx)?;
+        crate::store::escalations::close_done(
+            tx,
+            r.id,
+            &["sdo-overdue"],
+            &store_instant(at),
+            &now_s,
+            &user,
+            "SDO sent",
+        )?;
         Ok(r)
     })?;
     if json {

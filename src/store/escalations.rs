@@ -112,6 +112,32 @@ pub fn resolve(conn: &Connection, id: i64, at: &str, by: &str, decision: &str, n
     Ok(())
 }
 
+/// Close the open escalations of these rules on a referral once what they asked for has been
+/// done (e.g. `lapsed` once the next provider is approached), each with an audit event.
+pub fn close_done(
+    conn: &Connection,
+    referral_id: i64,
+    rules: &[&str],
+    at: &str,
+    recorded_at: &str,
+    by: &str,
+    note: &str,
+) -> Result<Vec<i64>> {
+    let mut closed = Vec::new();
+    for e in list(conn, true, Some(referral_id))? {
+        if !rules.contains(&e.rule.as_str()) {
+            continue;
+        }
+        resolve(conn, e.id, at, by, "noted", Some(note))?;
+        Event::new("escalation resolved", "escalation", at, recorded_at, by)
+            .on(Some(e.id), Some(referral_id))
+            .details(serde_json::json!({ "escalation": e.id, "rule": e.rule, "decision": "noted", "note": note }))
+            .append(conn)?;
+        closed.push(e.id);
+    }
+    Ok(closed)
+}
+
 /// The recorded decisions the allocation protocol reads for one referral.
 pub fn decisions_for(conn: &Connection, referral_id: i64) -> Result<Decisions> {
     let mut d = Decisions::default();

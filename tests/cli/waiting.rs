@@ -200,3 +200,54 @@ fn escalations_by_hand_need_a_reason_and_a_known_referral() {
     let out = h.run(&["escalate", "resolve", &v["id"].to_string(), "--decision", "shrug"]).code(2);
     assert!(out.stderr.contains("approve-non-contracted"));
 }
+
+#[test]
+fn approaching_the_next_provider_closes_the_lapse_escalation() {
+    let h = Hcp::new();
+    h.providers();
+    let id = h.referral("1", "CT1 2EH", "2026-11-23 08:00", "2027-02-01", &[]);
+    h.json_at("2026-11-23T09:00", &["offer", &id.to_string()], 0);
+    h.json_at("2026-11-23T11:30", &["escalate"], 0);
+    let open = h.json(&["escalate", "list", "--open"]);
+    assert_eq!(open.as_array().unwrap().iter().filter(|e| e["rule"] == "lapsed").count(), 1);
+    h.json_at("2026-11-23T11:35", &["offer", &id.to_string()], 0);
+    let open = h.json(&["escalate", "list", "--open"]);
+    assert_eq!(open.as_array().unwrap().iter().filter(|e| e["rule"] == "lapsed").count(), 0);
+    let all = h.json(&["escalate", "list"]);
+    let lapsed = all.as_array().unwrap().iter().find(|e| e["rule"] == "lapsed").unwrap();
+    assert_eq!(lapsed["decision"], "noted");
+    assert_eq!(lapsed["decision_note"], "next provider approached");
+}
+
+#[test]
+fn doing_what_an_escalation_asked_closes_it() {
+    let h = Hcp::new();
+    h.providers();
+    let id = h.referral("1", "CT1 2EH", "2026-11-23 08:00", "2027-02-01", &[]);
+    let ids = id.to_string();
+    let open_rules = |h: &Hcp| -> Vec<String> {
+        h.json(&["escalate", "list", "--open"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    h.json_at("2026-11-23T09:00", &["offer", &ids], 0);
+    h.json_at("2026-11-23T09:10", &["respond", &ids, "considering", "--until", "2026-11-24 12:00"], 0);
+    assert_eq!(open_rules(&h), vec!["considering"]);
+    // The provider accepts before the ASM decides: the question is settled.
+    h.json_at("2026-11-23T10:00", &["respond", &ids, "accept"], 0);
+    assert!(open_rules(&h).is_empty());
+    // The confirmation form is late (2 hours after acceptance), then arrives.
+    h.json_at("2026-11-23T12:30", &["escalate"], 0);
+    assert_eq!(open_rules(&h), vec!["confirmation-overdue"]);
+    h.json_at("2026-11-23T13:00", &["confirm", &ids, "--start", "2026-12-07"], 0);
+    assert!(open_rules(&h).is_empty());
+    // SDO and financial assessment both late, then done.
+    h.json_at("2026-11-26T09:00", &["escalate"], 0);
+    assert_eq!(open_rules(&h), vec!["sdo-overdue", "financial-assessment-overdue"]);
+    h.json_at("2026-11-26T09:30", &["sdo", &ids, "--sent"], 0);
+    h.json_at("2026-11-26T09:40", &["financial-assessment", &ids, "--done"], 0);
+    assert!(open_rules(&h).is_empty());
+}
