@@ -77,14 +77,14 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         };
         r.sdo_due = sdo_base.map(|d| rules.calendar.add_working_days(d, 2).to_string());
         r.fa_due = Some(rules.calendar.add_working_days(london_date(at), 2).to_string());
-        r.updated_at = now_s.clone();
-        referrals::update(tx, &r)?;
-        let (b, a) = referrals::diff(&v.r, &r).unwrap_or_default();
-        Event::new("placement confirmed", "referral", &store_instant(at), &now_s, &user)
-            .on(Some(r.id), Some(r.id))
-            .details(json!({ "start": r.confirmed_start, "sdo_due": r.sdo_due, "financial_assessment_due": r.fa_due }))
-            .change(Some(b), Some(a))
-            .append(tx)?;
+        referrals::save(
+            tx,
+            &v.r,
+            Event::new("placement confirmed", "referral", &store_instant(at), &now_s, &user).details(
+                json!({ "start": r.confirmed_start, "sdo_due": r.sdo_due, "financial_assessment_due": r.fa_due }),
+            ),
+            &mut r,
+        )?;
         crate::store::escalations::close_done(
             tx,
             r.id,

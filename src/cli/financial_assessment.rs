@@ -41,14 +41,13 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         }
         let mut r = v.r.clone();
         r.fa_done_at = Some(store_instant(at));
-        r.updated_at = now_s.clone();
-        referrals::update(tx, &r)?;
-        let (b, a) = referrals::diff(&v.r, &r).unwrap_or_default();
-        Event::new("financial assessment done", "referral", &store_instant(at), &now_s, &user)
-            .on(Some(r.id), Some(r.id))
-            .details(json!({ "due": r.fa_due }))
-            .change(Some(b), Some(a))
-            .append(tx)?;
+        referrals::save(
+            tx,
+            &v.r,
+            Event::new("financial assessment done", "referral", &store_instant(at), &now_s, &user)
+                .details(json!({ "due": r.fa_due })),
+            &mut r,
+        )?;
         crate::store::escalations::close_done(
             tx,
             r.id,

@@ -42,15 +42,14 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let mut r = v.r.clone();
         r.state = State::Active.as_str().into();
         r.sdo_sent_at = Some(store_instant(at));
-        r.updated_at = now_s.clone();
-        referrals::update(tx, &r)?;
-        let (b, a) = referrals::diff(&v.r, &r).unwrap_or_default();
         let late = r.sdo_due.as_deref().and_then(view::date).is_some_and(|d| crate::domain::dates::london_date(at) > d);
-        Event::new("SDO sent", "referral", &store_instant(at), &now_s, &user)
-            .on(Some(r.id), Some(r.id))
-            .details(json!({ "sdo_due": r.sdo_due, "late": late }))
-            .change(Some(b), Some(a))
-            .append(tx)?;
+        referrals::save(
+            tx,
+            &v.r,
+            Event::new("SDO sent", "referral", &store_instant(at), &now_s, &user)
+                .details(json!({ "sdo_due": r.sdo_due, "late": late })),
+            &mut r,
+        )?;
         crate::store::escalations::close_done(
             tx,
             r.id,

@@ -134,6 +134,21 @@ pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
     Ok(())
 }
 
+/// Write a changed referral and its audit event, which gets the fields that changed (before and
+/// after) and is linked to the referral. `updated_at` becomes the event's recorded time.
+pub fn save(
+    conn: &Connection,
+    before: &Referral,
+    event: crate::store::events::Event,
+    after: &mut Referral,
+) -> Result<()> {
+    after.updated_at = event.recorded_at.to_string();
+    update(conn, after)?;
+    let (b, a) = diff(before, after).unwrap_or_default();
+    event.on(Some(after.id), Some(after.id)).change(Some(b), Some(a)).append(conn)?;
+    Ok(())
+}
+
 /// The fields that differ, as (before, after) JSON objects; None when nothing changed.
 /// `updated_at` alone is not a change.
 pub fn diff(before: &Referral, after: &Referral) -> Option<(Value, Value)> {

@@ -45,14 +45,13 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let mut r = before.clone();
         r.state = State::Cancelled.as_str().into();
         r.cancel_reason = Some(args.reason.trim().to_string());
-        r.updated_at = now_s.clone();
-        referrals::update(tx, &r)?;
-        let (b, a) = referrals::diff(&before, &r).unwrap_or_default();
-        Event::new("referral cancelled", "referral", &at_s, &now_s, &user)
-            .on(Some(r.id), Some(r.id))
-            .details(serde_json::json!({ "reason": args.reason.trim() }))
-            .change(Some(b), Some(a))
-            .append(tx)?;
+        referrals::save(
+            tx,
+            &before,
+            Event::new("referral cancelled", "referral", &at_s, &now_s, &user)
+                .details(serde_json::json!({ "reason": args.reason.trim() })),
+            &mut r,
+        )?;
         Ok(r)
     })?;
     if json {
