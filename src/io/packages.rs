@@ -2,7 +2,7 @@
 //! each value the way spreadsheets write it, and the canonical layout `export` writes.
 
 use crate::domain::dates::{london_to_utc, parse_date, parse_local_datetime};
-use crate::domain::text::{fold, parse_call_minutes, parse_hours_to_minutes, parse_pence, parse_yes_no};
+use crate::domain::text::fold;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -140,22 +140,6 @@ pub fn read_count(s: &str) -> Option<i64> {
     }
     let f: f64 = t.parse().ok()?;
     (f.fract() == 0.0 && f.is_finite() && f.abs() < 1e6).then_some(f as i64)
-}
-
-pub use crate::domain::text::parse_pence as read_amount;
-
-/// Re-exported readers so the importer needs one `use`.
-pub fn read_minutes(s: &str) -> Option<i64> {
-    parse_call_minutes(s)
-}
-pub fn read_hours(s: &str) -> Option<i64> {
-    parse_hours_to_minutes(s)
-}
-pub fn read_bool(s: &str) -> Option<bool> {
-    parse_yes_no(s)
-}
-pub fn read_money(s: &str) -> Option<i64> {
-    parse_pence(s)
 }
 
 /// Spreadsheet statuses onto SPEC §4 states.

@@ -17,11 +17,10 @@ use crate::cli::{output, Exit, Outcome};
 use crate::domain::dates::{london_date, store_instant};
 use crate::domain::model::{Funding, Item, ProviderType, Response, State, Team, Tier};
 use crate::domain::responses::response_deadline;
-use crate::domain::text::{fold, normalise_postcode};
+use crate::domain::text::{fold, normalise_postcode, parse_call_minutes, parse_hours_to_minutes, parse_yes_no};
 use crate::error::UserError;
 use crate::io::packages::{
-    self as sheet, match_header, normalise_header, read_bool, read_count, read_date, read_hours, read_instant,
-    read_minutes, read_money, read_status,
+    self as sheet, match_header, normalise_header, read_count, read_date, read_instant, read_status,
 };
 use crate::store::events::{self, Event};
 use crate::store::offers::{self, NewOffer};
@@ -202,7 +201,7 @@ impl Cells<'_> {
         out
     }
     fn flag(&mut self, col: &str) -> bool {
-        self.read(col, read_bool, "yes or no").unwrap_or(false)
+        self.read(col, parse_yes_no, "yes or no").unwrap_or(false)
     }
 }
 
@@ -247,13 +246,13 @@ fn read_row(
         }
     };
     let minutes = match cells.text("Minutes Per Call") {
-        Some(_) => cells.read("Minutes Per Call", read_minutes, "minutes (30, 30 mins or 0:30)"),
+        Some(_) => cells.read("Minutes Per Call", parse_call_minutes, "minutes (30, 30 mins or 0:30)"),
         None => {
             cells.required("Minutes Per Call");
             None
         }
     };
-    let hours = cells.read("Hours Per Week", read_hours, "hours (12.5 or 12:30)");
+    let hours = cells.read("Hours Per Week", parse_hours_to_minutes, "hours (12.5 or 12:30)");
     r.double_handed = cells.flag("Double Handed");
     r.lives_alone = cells.flag("Lives Alone");
     r.known_to_act = cells.flag("Known To ACT");
@@ -327,7 +326,6 @@ fn read_row(
         }
     }
     r.docs = docs.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
-    r.authorised_weekly_pence = cells.read("Authorised Weekly", read_money, "an amount");
     // Unmapped columns are kept in the notes, never dropped.
     let mut notes = cells.text("Notes").unwrap_or_default();
     for (i, header) in unmapped {
@@ -407,9 +405,6 @@ fn settle(row: &mut RowReferral, rules: &Rules) {
         }
     } else {
         r.state = row.status.as_str().into();
-        if !missing.is_empty() {
-            r.list_date = None;
-        }
     }
     if matches!(row.status, State::Accepted | State::Confirmed | State::Active) {
         if let Some((pid, kind, exc)) = row.provider {
@@ -700,9 +695,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                     r.next_of_kin = before.next_of_kin.clone();
                     r.estimated_weekly_pence = before.estimated_weekly_pence;
                     r.enablement_ended = before.enablement_ended.clone();
-                    if r.authorised_weekly_pence.is_none() {
-                        r.authorised_weekly_pence = before.authorised_weekly_pence;
-                    }
+                    r.authorised_weekly_pence = before.authorised_weekly_pence;
                     match referrals::diff(&before, &r) {
                         None => sum.unchanged += 1,
                         Some((b, a)) => {
