@@ -282,6 +282,21 @@ mod tests {
         }
     }
 
+    /// Escalation facts with nothing pending but the list facts and offers given.
+    fn facts(list: ListFacts, offers: &[OfferFacts]) -> EscalationFacts<'_> {
+        EscalationFacts {
+            list,
+            offers,
+            needs: None,
+            accepted_at: None,
+            confirmed: false,
+            sdo_due: None,
+            sdo_sent: false,
+            fa_due: None,
+            fa_done: false,
+        }
+    }
+
     #[test]
     fn christmas_2026_amber_then_red() {
         let (c, th) = (cal(), Thresholds::default());
@@ -339,17 +354,7 @@ mod tests {
     fn escalations_carry_their_trigger_so_they_are_raised_once() {
         let c = cal();
         let th = Thresholds::default();
-        let f = EscalationFacts {
-            list: listed("2026-12-18"),
-            offers: &[],
-            needs: None,
-            accepted_at: None,
-            confirmed: false,
-            sdo_due: None,
-            sdo_sent: false,
-            fa_due: None,
-            fa_done: false,
-        };
+        let f = facts(listed("2026-12-18"), &[]);
         let now = parse_instant("2027-01-06 10:00").unwrap();
         let got = escalations_due(&f, &c, &th, now, d("2027-01-06"));
         let rules: Vec<Rule> = got.iter().map(|e| e.rule).collect();
@@ -376,17 +381,8 @@ mod tests {
         };
         let mut l = listed("2026-11-23");
         l.state = State::Waiting;
-        let f = EscalationFacts {
-            list: l,
-            offers: &[o],
-            needs: None,
-            accepted_at: None,
-            confirmed: false,
-            sdo_due: None,
-            sdo_sent: false,
-            fa_due: None,
-            fa_done: false,
-        };
+        let offers = [o];
+        let f = facts(l, &offers);
         let got = escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(121), d("2026-11-23"));
         assert_eq!(got, vec![due(Rule::Lapsed, "offer-7", "no answer within 2 hours; approach the next provider")]);
         assert_eq!(got[0].to, Recipient::Po);
@@ -397,32 +393,18 @@ mod tests {
         let at = parse_instant("2026-11-23 10:00").unwrap();
         let mut l = listed("2026-11-23");
         l.state = State::Accepted;
-        let f = EscalationFacts {
-            list: l.clone(),
-            offers: &[],
-            needs: None,
-            accepted_at: Some(at),
-            confirmed: false,
-            sdo_due: None,
-            sdo_sent: false,
-            fa_due: None,
-            fa_done: false,
-        };
+        let f = EscalationFacts { accepted_at: Some(at), ..facts(l.clone(), &[]) };
         assert!(escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(119), d("2026-11-23"))
             .is_empty());
         let got = escalations_due(&f, &cal(), &Thresholds::default(), at + Duration::minutes(121), d("2026-11-23"));
         assert_eq!(got[0].rule, Rule::ConfirmationOverdue);
         l.state = State::Confirmed;
         let f = EscalationFacts {
-            list: l,
-            offers: &[],
-            needs: None,
             accepted_at: Some(at),
             confirmed: true,
             sdo_due: Some(d("2026-11-25")),
-            sdo_sent: false,
             fa_due: Some(d("2026-11-25")),
-            fa_done: false,
+            ..facts(l, &[])
         };
         assert!(escalations_due(&f, &cal(), &Thresholds::default(), at, d("2026-11-25")).is_empty());
         let rules: Vec<Rule> =
@@ -466,7 +448,7 @@ mod tests {
                 let mut f = listed_on(list);
                 f.start = today + chrono::Duration::days(30);
                 prop_assert_eq!(rag(&f, &c, &Thresholds::default(), today), Some(Rag::Red));
-                let facts = EscalationFacts { list: f, offers: &[], needs: None, accepted_at: None, confirmed: false, sdo_due: None, sdo_sent: false, fa_due: None, fa_done: false };
+                let facts = facts(f, &[]);
                 let rules: Vec<Rule> = escalations_due(&facts, &c, &Thresholds::default(), crate::domain::dates::start_of_london_day(today), today).iter().map(|e| e.rule).collect();
                 prop_assert!(rules.contains(&Rule::Waiting5) && rules.contains(&Rule::Waiting10));
             }
