@@ -38,13 +38,6 @@ fn main() -> ExitCode {
                 }
                 return ExitCode::from(ue.exit);
             }
-            if let Some(rusqlite::Error::SqliteFailure(f, _)) = err.downcast_ref::<rusqlite::Error>() {
-                if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) {
-                    eprintln!("error: the database is busy: another hcp has held it for more than 5 seconds");
-                    eprintln!("Hint: nothing was changed; try the command again");
-                    return ExitCode::from(1);
-                }
-            }
             eprintln!("error: {err:#}");
             ExitCode::from(1)
         }

@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     let store = ctx.store()?;
     let (area, names) = store.write(|tx| {
         let a = reference::find_area(tx, &args.name)?;
-        let names = super::cluster::set_ranking(tx, "area_providers", "area_id", a.id, &args.providers)?;
+        let names = super::cluster::set_ranking(tx, crate::store::providers::Ranking::Area(a.id), &args.providers)?;
         Event::new("area ranked", "area", &now_s, &now_s, &user)
             .on(Some(a.id), None)
             .details(json!({ "area": a.name, "providers": names }))

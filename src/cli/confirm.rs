@@ -4,12 +4,11 @@
 use super::ctx::{parse_date_arg, parse_time_arg, Ctx};
 use super::view;
 use super::{output, Exit, Outcome};
-use crate::domain::dates::{london_date, store_instant};
-use crate::domain::model::State;
+use crate::domain::dates::show_date;
+use crate::domain::lifecycle;
 use crate::error::UserError;
-use crate::store::events::Event;
-use crate::store::referrals;
-use serde_json::json;
+use crate::store::lifecycle::{apply, Stamp};
+use chrono::NaiveTime;
 
 /// Record the returned Provider Confirmation Form: start date and planned call times.
 ///
@@ -44,73 +43,53 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let at = ctx.at(args.at.as_deref())?;
     let start = parse_date_arg("--start", &args.start)?;
     let indi = args.indi_completed.as_deref().map(|t| parse_time_arg("--indi-completed", t)).transpose()?;
-    let (now, now_s, user, json) = (ctx.now, ctx.now_str(), ctx.user.clone(), ctx.json);
+    let call_times = args.call_times.as_deref().map(parse_call_times).transpose()?;
+    let (now, user, json) = (ctx.now, ctx.user.clone(), ctx.json);
+    let stamp = Stamp { at, now, user: &user };
     let store = ctx.store()?;
     let r = store.write(|tx| {
         let v = view::load(tx, &rules, now, args.id)?;
-        if v.state != State::Accepted {
-            return Err(UserError::new(format!(
-                "referral {} is {}; only an accepted referral can be confirmed",
-                args.id, v.state
-            ))
-            .hint(format!("record the provider's acceptance first: hcp respond {} accept", args.id))
-            .into());
-        }
-        let mut r = v.r.clone();
-        r.state = State::Confirmed.as_str().into();
-        r.confirmed_at = Some(store_instant(at));
-        r.confirmed_start = Some(start.to_string());
-        if args.provider_ref.is_some() {
-            r.provider_ref = args.provider_ref.clone();
-        }
-        if args.call_times.is_some() {
-            r.call_times = args.call_times.clone();
-        }
-        if let Some(i) = indi {
-            r.indi_completed_at = Some(store_instant(i));
-        }
-        // Guidance, accept 10: SDO within 2 working days of confirmation (contracted) or of the
-        // Indi contract (non-contracted Indi); financial assessment within 2 working days.
-        let sdo_base = match r.placement_type.as_deref() {
-            Some("indi") => indi.map(london_date),
-            _ => Some(london_date(at)),
+        let form = lifecycle::Confirmation {
+            start,
+            provider_ref: args.provider_ref.clone(),
+            call_times: call_times.clone(),
+            indi_completed: indi,
         };
-        r.sdo_due = sdo_base.map(|d| rules.calendar.add_working_days(d, 2).to_string());
-        r.fa_due = Some(rules.calendar.add_working_days(london_date(at), 2).to_string());
-        referrals::save(
-            tx,
-            &v.r,
-            Event::new("placement confirmed", "referral", &store_instant(at), &now_s, &user).details(
-                json!({ "start": r.confirmed_start, "sdo_due": r.sdo_due, "financial_assessment_due": r.fa_due }),
-            ),
-            &mut r,
-        )?;
-        crate::store::escalations::close_done(
-            tx,
-            r.id,
-            &["confirmation-overdue"],
-            &store_instant(at),
-            &now_s,
-            &user,
-            "confirmation form returned",
-        )?;
-        Ok(r)
+        let t = lifecycle::confirm(&v.r, v.state, form, at, &rules.calendar)?;
+        let after = t.referral.clone();
+        apply(tx, &v.r, t, &stamp)?;
+        Ok(after)
     })?;
     if json {
-        let v = view::load(&store.conn, &rules, now, r.id)?;
+        let v = view::load(store.conn(), &rules, now, r.id)?;
         output::json(&v.to_json(now));
     } else {
-        println!("Referral {} confirmed: care starts {}.", r.id, start.format("%a %d/%m/%Y"));
-        match &r.sdo_due {
-            Some(d) => println!("  SDO due by the end of {d} (2 working days)."),
+        println!("Referral {} confirmed: care starts {}.", r.id, show_date(start));
+        match r.sdo_due {
+            Some(d) => println!("  SDO due by the end of {} (2 working days).", show_date(d)),
             None => println!(
                 "  SDO: due 2 working days after the Indi contract is completed; record it with --indi-completed."
             ),
         }
-        if let Some(d) = &r.fa_due {
-            println!("  Financial assessment due by the end of {d} (2 working days).");
+        if let Some(d) = r.fa_due {
+            println!("  Financial assessment due by the end of {} (2 working days).", show_date(d));
         }
         println!("  When the SDO is sent: hcp sdo {} --sent", r.id);
     }
     Ok(Exit::Done)
+}
+
+/// Call times as `07:30,12:00,17:00`: each a time of day.
+pub fn parse_call_times(s: &str) -> anyhow::Result<Vec<NaiveTime>> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
+                UserError::usage(format!("--call-times: '{t}' is not a time of day"))
+                    .hint("write the planned call times as 07:30,12:00,17:00")
+                    .into()
+            })
+        })
+        .collect()
 }

@@ -1,7 +1,6 @@
 //! The command context: database, clock, user, output mode. The ONLY reader of `HCP_NOW`,
 //! `HCP_DB` and `HCP_USER` (and the login name), so tests can pin all of them from outside.
 
-use crate::domain::calendar::WorkingCalendar;
 use crate::domain::completeness::CompletenessRules;
 use crate::domain::dates::{parse_instant, store_instant, TimeError, ACCEPTED_DATETIME_FORMS};
 use crate::domain::waiting::Thresholds;
@@ -24,12 +23,7 @@ pub struct Ctx {
     store: Option<Store>,
 }
 
-/// The rules that come from settings and the calendar, loaded once per command.
-pub struct Rules {
-    pub calendar: WorkingCalendar,
-    pub thresholds: Thresholds,
-    pub completeness: CompletenessRules,
-}
+pub use crate::domain::rules::Rules;
 
 impl Ctx {
     pub fn from_env(db: Option<PathBuf>, json: bool, user: Option<String>) -> Result<Ctx> {
@@ -84,7 +78,7 @@ impl Ctx {
     }
 
     pub fn rules(&mut self) -> Result<Rules> {
-        let conn = &self.store()?.conn;
+        let conn = self.store()?.conn();
         let d = Thresholds::default();
         let c = CompletenessRules::default();
         Ok(Rules {

@@ -1,13 +1,12 @@
 //! `hcp due`: the PO's worklist — every open deadline, soonest first, overdue marked.
 
 use super::ctx::Ctx;
-use super::view::date;
 use super::{output, Exit, Outcome};
-use crate::domain::dates::{end_of_london_day, json_instant, load_instant, show_instant};
+use crate::domain::dates::{end_of_london_day, json_instant, show_instant};
 use crate::domain::model::State;
-use crate::domain::responses::{effective_state, outcome, Outcome as OfferOutcome};
+use crate::domain::responses::{confirmation_form_deadline, effective_state, outcome, Outcome as OfferOutcome};
 use crate::store::{offers, reference, referrals};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::collections::HashSet;
 
@@ -32,37 +31,18 @@ struct Item {
     provider: Option<String>,
 }
 
-const STATES: &[&str] = &["offered", "considering", "accepted", "confirmed"];
+const STATES: &[State] = &[State::Offered, State::Considering, State::Accepted, State::Confirmed];
 /// Offers are needed only for these: the answer clock and the provider's name.
-const WITH_OFFERS: &[&str] = &["offered", "considering", "accepted"];
+const WITH_OFFERS: &[State] = &[State::Offered, State::Considering, State::Accepted];
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let now = ctx.now;
     let (json, user, colour) = (ctx.json, ctx.user.clone(), ctx.stdout_is_terminal);
-    let conn = &ctx.store()?.conn;
+    let conn = ctx.store()?.conn();
     let area = args.area.as_deref().map(|a| reference::find_area(conn, a)).transpose()?;
-    let mine: Option<HashSet<i64>> = if args.mine {
-        let mut s =
-            conn.prepare("SELECT DISTINCT referral_id FROM events WHERE user = ?1 AND referral_id IS NOT NULL")?;
-        let ids = s.query_map([&user], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        Some(ids)
-    } else {
-        None
-    };
-    let placeholders = (1..=STATES.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-    let params: Vec<&dyn rusqlite::ToSql> = STATES.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-    let mut sql = format!(
-        "WHERE (state IN ({placeholders}) OR (state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL))"
-    );
-    if area.is_some() {
-        sql.push_str(&format!(" AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})", STATES.len() + 1));
-    }
-    let area_id = area.as_ref().map(|a| a.id);
-    let mut p = params.clone();
-    if let Some(a) = &area_id {
-        p.push(a);
-    }
-    let rs = referrals::select(conn, &sql, &p)?;
+    let mine: Option<HashSet<i64>> =
+        if args.mine { Some(crate::store::events::referrals_touched_by(conn, &user)?) } else { None };
+    let rs = referrals::open_work(conn, STATES, area.as_ref().map(|a| a.id))?;
     let mut by = offers::for_states(conn, WITH_OFFERS)?;
     let mut items = Vec::new();
     for r in rs {
@@ -70,9 +50,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             continue;
         }
         let os = by.remove(&r.id).unwrap_or_default();
-        let stored = State::parse(&r.state).unwrap_or(State::Waiting);
         let latest = os.last();
-        let state = effective_state(stored, latest.map(|o| o.facts()).as_ref(), now);
+        let state = effective_state(r.state, latest.map(|o| o.facts()).as_ref(), now);
         let mut push = |what: String, due: DateTime<Utc>, provider: Option<String>| {
             items.push(Item { referral: r.id, name: r.name.clone(), what, due, provider })
         };
@@ -91,23 +70,27 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 }
             }
             State::Accepted => {
-                if let Some(at) = r.accepted_at.as_deref().and_then(load_instant) {
+                if let Some(at) = r.accepted_at {
                     let p = r
                         .provider_id
                         .and_then(|pid| os.iter().find(|o| o.provider_id == pid))
                         .map(|o| o.provider.clone());
-                    push("confirmation form to provider (2 hours after acceptance)".into(), at + Duration::hours(2), p);
+                    push(
+                        "confirmation form to provider (2 hours after acceptance)".into(),
+                        confirmation_form_deadline(at),
+                        p,
+                    );
                 }
             }
             _ => {}
         }
         if state == State::Confirmed && r.sdo_sent_at.is_none() {
-            if let Some(d) = r.sdo_due.as_deref().and_then(date) {
+            if let Some(d) = r.sdo_due {
                 push("SDO to provider (2 working days)".into(), end_of_london_day(d), None);
             }
         }
         if matches!(state, State::Confirmed | State::Active) && r.fa_done_at.is_none() {
-            if let Some(d) = r.fa_due.as_deref().and_then(date) {
+            if let Some(d) = r.fa_due {
                 push("financial assessment (2 working days)".into(), end_of_london_day(d), None);
             }
         }

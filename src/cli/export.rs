@@ -4,11 +4,10 @@
 use super::ctx::Ctx;
 use super::referral::list::views_in;
 use super::{output, Exit, Outcome};
-use crate::domain::dates::load_instant;
-use crate::domain::model::{Funding, Team};
 use crate::domain::text::show_hours;
 use crate::error::UserError;
 use crate::io::packages::{COLUMNS, EXPORTED};
+use chrono::{DateTime, Utc};
 use chrono_tz::Europe::London;
 
 #[derive(Debug, clap::Subcommand)]
@@ -32,11 +31,8 @@ fn yes_no(b: bool) -> String {
     if b { "Yes" } else { "No" }.to_string()
 }
 
-fn local(s: &Option<String>) -> String {
-    s.as_deref()
-        .and_then(load_instant)
-        .map(|t| t.with_timezone(&London).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+fn local(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.with_timezone(&London).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
@@ -63,32 +59,32 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
                 .flatten()
             });
             let offered_at =
-                if provider.is_some() { local(&v.offers.last().map(|o| o.offered_at.clone())) } else { String::new() };
+                if provider.is_some() { local(v.offers.last().map(|o| o.offered_at)) } else { String::new() };
             vec![
                 r.client_id.clone(),
                 r.name.clone(),
                 r.postcode.clone().unwrap_or_default(),
-                Team::parse(&r.team).map(|t| t.label().to_string()).unwrap_or_default(),
+                r.team.label().to_string(),
                 r.referrer.clone(),
-                local(&Some(r.received_at.clone())),
-                r.start_date.clone(),
+                local(Some(r.received_at)),
+                r.start_date.to_string(),
                 r.calls_per_day.to_string(),
                 r.minutes_per_call.to_string(),
                 show_hours(r.weekly_minutes),
                 yes_no(r.double_handed),
                 yes_no(r.lives_alone),
                 yes_no(r.known_to_act),
-                r.funding.as_deref().and_then(Funding::parse).map(|f| f.label().to_string()).unwrap_or_default(),
+                r.funding.map(|f| f.label().to_string()).unwrap_or_default(),
                 yes_no(r.hospital_discharge),
                 v.state.as_str().to_string(),
                 provider.unwrap_or_default(),
                 offered_at,
-                r.confirmed_start.clone().unwrap_or_default(),
+                r.confirmed_start.map(|d| d.to_string()).unwrap_or_default(),
                 String::new(),
                 r.notes.clone().unwrap_or_default(),
                 r.referrer_email.clone().unwrap_or_default(),
                 if r.cluster_by_hand { v.cluster.clone().unwrap_or_default() } else { String::new() },
-                r.docs.replace(',', ", "),
+                r.docs.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", "),
                 r.risk.clone().unwrap_or_default(),
                 r.time_critical.clone().unwrap_or_default(),
                 yes_no(r.in_keah),

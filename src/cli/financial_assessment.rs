@@ -4,11 +4,8 @@
 use super::ctx::Ctx;
 use super::view;
 use super::{output, Exit, Outcome};
-use crate::domain::dates::store_instant;
-use crate::domain::model::State;
-use crate::error::UserError;
-use crate::store::events::Event;
-use crate::store::referrals;
+use crate::domain::lifecycle;
+use crate::store::lifecycle::{apply, Stamp};
 use serde_json::json;
 
 /// Record that the client's financial assessment is complete.
@@ -28,39 +25,20 @@ pub struct Args {
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let rules = ctx.rules()?;
     let at = ctx.at(args.at.as_deref())?;
-    let (now, now_s, user, json) = (ctx.now, ctx.now_str(), ctx.user.clone(), ctx.json);
+    let (now, user, json) = (ctx.now, ctx.user.clone(), ctx.json);
+    let stamp = Stamp { at, now, user: &user };
     let store = ctx.store()?;
     let r = store.write(|tx| {
         let v = view::load(tx, &rules, now, args.id)?;
-        if !matches!(v.state, State::Confirmed | State::Active) {
-            return Err(UserError::new(format!(
-                "referral {} is {}; the financial assessment follows confirmation",
-                args.id, v.state
-            ))
-            .into());
-        }
-        let mut r = v.r.clone();
-        r.fa_done_at = Some(store_instant(at));
-        referrals::save(
-            tx,
-            &v.r,
-            Event::new("financial assessment done", "referral", &store_instant(at), &now_s, &user)
-                .details(json!({ "due": r.fa_due })),
-            &mut r,
-        )?;
-        crate::store::escalations::close_done(
-            tx,
-            r.id,
-            &["financial-assessment-overdue"],
-            &store_instant(at),
-            &now_s,
-            &user,
-            "financial assessment done",
-        )?;
-        Ok(r)
+        let t = lifecycle::financial_assessment_done(&v.r, v.state, at)?;
+        let after = t.referral.clone();
+        apply(tx, &v.r, t, &stamp)?;
+        Ok(after)
     })?;
     if json {
-        output::json(&json!({ "id": r.id, "financial_assessment_done_at": r.fa_done_at }));
+        output::json(
+            &json!({ "id": r.id, "financial_assessment_done_at": r.fa_done_at.map(crate::domain::dates::json_instant) }),
+        );
     } else {
         println!("Financial assessment recorded for referral {}.", r.id);
     }

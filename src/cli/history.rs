@@ -17,7 +17,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let json = ctx.json;
-    let conn = &ctx.store()?.conn;
+    let conn = &ctx.store()?.conn();
     load_referral(conn, args.id)?;
     let rows = events::for_referral(conn, args.id)?;
     if json {

@@ -114,8 +114,11 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> Outcome {
     let mut ctx = Ctx::from_env(cli.db, cli.json, cli.user)?;
-    let ctx = &mut ctx;
-    match cli.command {
+    dispatch(&mut ctx, cli.command).map_err(crate::store::explain)
+}
+
+fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
+    match command {
         Command::Init(a) => init::run(ctx, a),
         Command::Demo(a) => demo::run(ctx, a),
         Command::Referral(c) => referral::run(ctx, *c),

@@ -10,6 +10,15 @@ pub fn json<T: Serialize>(value: &T) {
     }
 }
 
+/// A typed JSON document with a few extra keys beside it (e.g. a referral and its email).
+#[derive(Serialize)]
+pub struct With<T: Serialize, E: Serialize> {
+    #[serde(flatten)]
+    pub base: T,
+    #[serde(flatten)]
+    pub extra: E,
+}
+
 pub fn table(headers: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)

@@ -2,10 +2,10 @@
 //! clock), RAG, working days waiting, where it is, its offers. Shared by show, list, add, offer…
 
 use crate::cli::ctx::Rules;
-use crate::domain::dates::{json_instant, load_instant, london_date};
-use crate::domain::model::{Rag, State, Team};
+use crate::domain::dates::{json_instant, london_date};
+use crate::domain::model::{Funding, Item, PlacementType, Rag, Response, State, Team, Tier};
 use crate::domain::responses::{effective_state, is_late, shown_response};
-use crate::domain::text::show_hours;
+use crate::domain::text::{hours_json, show_hours};
 use crate::domain::waiting::{rag, working_days_waiting, ListFacts};
 use crate::error::UserError;
 use crate::store::offers::{self, Offer};
@@ -14,7 +14,7 @@ use crate::store::referrals::{self, Referral};
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 pub struct ReferralView {
     pub r: Referral,
@@ -38,16 +38,12 @@ pub fn load_referral(conn: &Connection, id: i64) -> Result<Referral> {
     referrals::get(conn, id)?.ok_or_else(|| unknown_referral(id))
 }
 
-pub fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
 pub fn list_facts(r: &Referral, state: State) -> ListFacts {
     ListFacts {
         state,
-        team: Team::parse(&r.team).unwrap_or(Team::Act),
-        list_date: r.list_date.as_deref().and_then(load_instant).map(london_date),
-        start: date(&r.start_date).unwrap_or_default(),
+        team: r.team,
+        list_date: r.list_date.map(london_date),
+        start: r.start_date,
         hospital_discharge: r.hospital_discharge,
         overstayer: r.in_keah,
         handback_care_ends: None,
@@ -65,23 +61,16 @@ pub struct Names {
 impl Names {
     pub fn load(conn: &Connection) -> Result<Names> {
         let places = reference::all_places(conn)?.into_iter().map(|p| (p.msoa.clone(), p)).collect();
-        let mut s =
-            conn.prepare_cached("SELECT c.id, c.name, a.name FROM clusters c JOIN areas a ON a.id = c.area_id")?;
-        let clusters = s
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get::<_, String>(1)?, r.get::<_, String>(2)?))))?
-            .collect::<Result<_, _>>()?;
-        let mut s = conn.prepare_cached("SELECT id, name FROM providers")?;
-        let providers =
-            s.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?.collect::<Result<_, _>>()?;
+        let clusters = reference::cluster_names(conn)?;
+        let providers = crate::store::providers::names(conn)?;
         Ok(Names { places, clusters, providers })
     }
 }
 
 /// Build the view from a referral and its offers (oldest first).
 pub fn build(names: &Names, rules: &Rules, now: DateTime<Utc>, r: Referral, offers: Vec<Offer>) -> ReferralView {
-    let stored = State::parse(&r.state).unwrap_or(State::Incomplete);
     let latest = offers.last().map(|o| o.facts());
-    let state = effective_state(stored, latest.as_ref(), now);
+    let state = effective_state(r.state, latest.as_ref(), now);
     let facts = list_facts(&r, state);
     let today = london_date(now);
     let rag = rag(&facts, &rules.calendar, &rules.thresholds, today);
@@ -101,80 +90,161 @@ pub fn load(conn: &Connection, rules: &Rules, now: DateTime<Utc>, id: i64) -> Re
     Ok(build(&Names::load(conn)?, rules, now, r, offers))
 }
 
-fn instant_json(s: &Option<String>) -> Value {
-    s.as_deref().and_then(load_instant).map(|t| Value::String(json_instant(t))).unwrap_or(Value::Null)
+/// An instant in JSON: ISO 8601 in London time with its offset.
+fn london(t: DateTime<Utc>) -> String {
+    json_instant(t)
 }
 
-pub fn offer_json(o: &Offer, now: DateTime<Utc>) -> Value {
-    let f = o.facts();
-    json!({
-        "id": o.id,
-        "referral": o.referral_id,
-        "provider": o.provider,
-        "provider_id": o.provider_id,
-        "tier": o.tier,
-        "placement_type": o.placement_type,
-        "offered_at": json_instant(f.offered_at),
-        "deadline": json_instant(f.deadline),
-        "response": shown_response(&f, now).map(|r| r.as_str()),
-        "responded_at": instant_json(&o.responded_at),
-        "late": is_late(&f),
-        "reason": o.reason.clone().or_else(|| o.reason_text.clone()),
-        "reason_text": o.reason_text,
-        "until": instant_json(&o.until),
-        "future_start": o.future_start,
-        "calls": o.calls,
-        "override_reason": o.override_reason,
-        "offered_by": o.offered_by,
-    })
+/// An offer as scripts read it (SPEC §17).
+#[derive(Debug, Serialize)]
+pub struct OfferJson {
+    pub id: i64,
+    pub referral: i64,
+    pub provider: String,
+    pub provider_id: i64,
+    pub tier: Tier,
+    pub placement_type: PlacementType,
+    pub offered_at: String,
+    pub deadline: String,
+    /// The stored answer, or `lapsed` once the clock ran out.
+    pub response: Option<Response>,
+    pub responded_at: Option<String>,
+    pub late: bool,
+    /// The decline reason, or the note when there is none.
+    pub reason: Option<String>,
+    pub reason_text: Option<String>,
+    pub until: Option<String>,
+    pub future_start: Option<NaiveDate>,
+    pub calls: Option<i64>,
+    pub override_reason: Option<String>,
+    pub offered_by: String,
+}
+
+impl OfferJson {
+    pub fn new(o: &Offer, now: DateTime<Utc>) -> OfferJson {
+        let f = o.facts();
+        OfferJson {
+            id: o.id,
+            referral: o.referral_id,
+            provider: o.provider.clone(),
+            provider_id: o.provider_id,
+            tier: o.tier,
+            placement_type: o.placement_type,
+            offered_at: london(o.offered_at),
+            deadline: london(o.deadline),
+            response: shown_response(&f, now),
+            responded_at: o.responded_at.map(london),
+            late: is_late(&f),
+            reason: o.reason.map(|r| r.as_str().to_string()).or_else(|| o.reason_text.clone()),
+            reason_text: o.reason_text.clone(),
+            until: o.until.map(london),
+            future_start: o.future_start,
+            calls: o.calls,
+            override_reason: o.override_reason.clone(),
+            offered_by: o.offered_by.clone(),
+        }
+    }
+}
+
+/// A referral as scripts read it (SPEC §17).
+#[derive(Debug, Serialize)]
+pub struct ReferralJson {
+    pub id: i64,
+    pub client_id: String,
+    pub name: String,
+    pub state: State,
+    pub rag: Option<Rag>,
+    pub postcode: Option<String>,
+    pub msoa: Option<String>,
+    pub msoa_name: Option<String>,
+    pub cluster: Option<String>,
+    pub area: Option<String>,
+    pub rurality: Option<String>,
+    pub team: Team,
+    pub referrer: String,
+    pub referrer_email: Option<String>,
+    pub received: String,
+    pub start: NaiveDate,
+    pub list_date: Option<String>,
+    pub working_days_waiting: Option<u32>,
+    pub calls_per_day: i64,
+    pub minutes_per_call: i64,
+    /// Rounded to 2 decimals; `weekly_minutes` is exact.
+    pub hours_per_week: f64,
+    pub weekly_minutes: i64,
+    pub double_handed: bool,
+    pub hospital_discharge: bool,
+    pub known_to_act: bool,
+    pub funding: Option<Funding>,
+    pub docs: Vec<Item>,
+    pub missing: Vec<Item>,
+    pub provider: Option<String>,
+    pub placement_type: Option<PlacementType>,
+    pub parent_id: Option<i64>,
+    pub handback: bool,
+    pub minor_change: bool,
+    pub accepted_at: Option<String>,
+    pub confirmed_at: Option<String>,
+    pub confirmed_start: Option<NaiveDate>,
+    pub call_times: Vec<String>,
+    pub sdo_due: Option<NaiveDate>,
+    pub sdo_sent_at: Option<String>,
+    pub financial_assessment_due: Option<NaiveDate>,
+    pub financial_assessment_done_at: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub notes: Option<String>,
+    pub offers: Vec<OfferJson>,
 }
 
 impl ReferralView {
-    pub fn to_json(&self, now: DateTime<Utc>) -> Value {
+    pub fn to_json(&self, now: DateTime<Utc>) -> ReferralJson {
         let r = &self.r;
-        json!({
-            "id": r.id,
-            "client_id": r.client_id,
-            "name": r.name,
-            "state": self.state.as_str(),
-            "rag": self.rag.map(|x| x.as_str()),
-            "postcode": r.postcode,
-            "msoa": r.msoa_code,
-            "msoa_name": self.place.as_ref().map(|p| p.hcl_name.clone()),
-            "cluster": self.cluster,
-            "area": self.area,
-            "rurality": self.place.as_ref().map(|p| p.rurality.clone()),
-            "team": r.team,
-            "referrer": r.referrer,
-            "referrer_email": r.referrer_email,
-            "received": instant_json(&Some(r.received_at.clone())),
-            "start": r.start_date,
-            "list_date": instant_json(&r.list_date),
-            "working_days_waiting": self.working_days_waiting,
-            "calls_per_day": r.calls_per_day,
-            "minutes_per_call": r.minutes_per_call,
-            "hours_per_week": r.weekly_minutes as f64 / 60.0,
-            "double_handed": r.double_handed,
-            "hospital_discharge": r.hospital_discharge,
-            "known_to_act": r.known_to_act,
-            "funding": r.funding,
-            "docs": r.docs.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
-            "missing": r.missing_items(),
-            "provider": self.provider,
-            "placement_type": r.placement_type,
-            "parent_id": r.parent_id,
-            "handback": r.handback,
-            "accepted_at": instant_json(&r.accepted_at),
-            "confirmed_at": instant_json(&r.confirmed_at),
-            "confirmed_start": r.confirmed_start,
-            "sdo_due": r.sdo_due,
-            "sdo_sent_at": instant_json(&r.sdo_sent_at),
-            "financial_assessment_due": r.fa_due,
-            "financial_assessment_done_at": instant_json(&r.fa_done_at),
-            "cancel_reason": r.cancel_reason,
-            "notes": r.notes,
-            "offers": self.offers.iter().map(|o| offer_json(o, now)).collect::<Vec<_>>(),
-        })
+        ReferralJson {
+            id: r.id,
+            client_id: r.client_id.clone(),
+            name: r.name.clone(),
+            state: self.state,
+            rag: self.rag,
+            postcode: r.postcode.clone(),
+            msoa: r.msoa_code.clone(),
+            msoa_name: self.place.as_ref().map(|p| p.hcl_name.clone()),
+            cluster: self.cluster.clone(),
+            area: self.area.clone(),
+            rurality: self.place.as_ref().map(|p| p.rurality.clone()),
+            team: r.team,
+            referrer: r.referrer.clone(),
+            referrer_email: r.referrer_email.clone(),
+            received: london(r.received_at),
+            start: r.start_date,
+            list_date: r.list_date.map(london),
+            working_days_waiting: self.working_days_waiting,
+            calls_per_day: r.calls_per_day,
+            minutes_per_call: r.minutes_per_call,
+            hours_per_week: hours_json(r.weekly_minutes),
+            weekly_minutes: r.weekly_minutes,
+            double_handed: r.double_handed,
+            hospital_discharge: r.hospital_discharge,
+            known_to_act: r.known_to_act,
+            funding: r.funding,
+            docs: r.docs.clone(),
+            missing: r.missing.clone(),
+            provider: self.provider.clone(),
+            placement_type: r.placement_type,
+            parent_id: r.parent_id,
+            handback: r.handback,
+            minor_change: r.minor_change,
+            accepted_at: r.accepted_at.map(london),
+            confirmed_at: r.confirmed_at.map(london),
+            confirmed_start: r.confirmed_start,
+            call_times: r.call_times.iter().map(|t| t.format("%H:%M").to_string()).collect(),
+            sdo_due: r.sdo_due,
+            sdo_sent_at: r.sdo_sent_at.map(london),
+            financial_assessment_due: r.fa_due,
+            financial_assessment_done_at: r.fa_done_at.map(london),
+            cancel_reason: r.cancel_reason.clone(),
+            notes: r.notes.clone(),
+            offers: self.offers.iter().map(|o| OfferJson::new(o, now)).collect(),
+        }
     }
 
     /// `4 × 30 min` and hours.

@@ -7,6 +7,7 @@
 use super::dates::show_short;
 use super::model::{CqcRating, PlacementType, ProviderStatus, ProviderType, Tier};
 use super::responses::{outcome, OfferFacts, Outcome};
+use crate::error::UserError;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -93,12 +94,95 @@ impl Allocation {
     }
 }
 
-fn placement_type(p: &ProviderFacts) -> PlacementType {
+/// How a placement with this provider is contracted (SPEC §6).
+pub fn placement_type(p: &ProviderFacts) -> PlacementType {
     match p.contract {
         ProviderType::Contracted => PlacementType::Contract,
         // Appendices 7 and 8: on the exceptions list -> Exception; otherwise an Indi contract.
         ProviderType::NonContracted if p.exceptions_list => PlacementType::Exception,
         ProviderType::NonContracted => PlacementType::Indi,
+    }
+}
+
+/// The provider chosen for an offer (by the protocol or by the PO with a reason).
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub provider_id: i64,
+    pub provider: String,
+    pub tier: Tier,
+    pub placement_type: PlacementType,
+    pub override_reason: Option<String>,
+}
+
+/// What the PO asked for: the next provider in order, or a named one with a reason.
+pub enum Pick<'a> {
+    Next,
+    Named { provider: &'a ProviderFacts, reason: String },
+}
+
+/// The provider to offer to now, or why nobody can be: an outstanding offer or a decision
+/// first; a named provider may change the order, never the gates.
+pub fn choose(a: &Allocation, pick: Pick, referral: i64) -> Result<Choice, UserError> {
+    if a.needs == Some(Needs::OutstandingOffer) {
+        return Err(UserError::new(format!("referral {referral} already has an outstanding offer"))
+            .hint(needs_hint(a.needs, referral)));
+    }
+    match pick {
+        Pick::Named { provider, reason } => {
+            if a.needs == Some(Needs::AsmDecisionConsidering) {
+                return Err(UserError::new(format!("a provider is still considering referral {referral}"))
+                    .hint(needs_hint(a.needs, referral)));
+            }
+            let cand = a.candidates.iter().find(|c| c.provider_id == provider.id);
+            if let Some(c) = cand.filter(|c| !c.eligible) {
+                if c.reason.starts_with("sanctioned")
+                    || c.reason.starts_with("exited")
+                    || c.reason.starts_with("suspended")
+                {
+                    return Err(UserError::new(format!("{} cannot be offered this package: {}", provider.name, c.reason))
+                        .hint(format!("a sanctioned provider needs a joint ASM/AD/SM/Commissioning decision: hcp escalate {referral} --to asm --rule sanctioned --provider \"{}\" --reason …", provider.name)));
+                }
+            }
+            let tier = cand.map(|c| c.tier).unwrap_or(match provider.contract {
+                ProviderType::Contracted => Tier::OtherContracted,
+                ProviderType::NonContracted => Tier::NonContracted,
+            });
+            Ok(Choice {
+                provider_id: provider.id,
+                provider: provider.name.clone(),
+                tier,
+                placement_type: placement_type(provider),
+                override_reason: Some(reason),
+            })
+        }
+        Pick::Next => match a.next_candidate() {
+            Some(c) => Ok(Choice {
+                provider_id: c.provider_id,
+                provider: c.provider.clone(),
+                tier: c.tier,
+                placement_type: c.placement_type,
+                override_reason: None,
+            }),
+            None => {
+                let what = match a.needs {
+                    Some(n) => format!("it needs a decision first ({})", n.as_str()),
+                    None => a.why_none.clone().unwrap_or_else(|| "no provider is eligible".into()),
+                };
+                Err(UserError::new(format!("no provider can be offered referral {referral} now: {what}"))
+                    .hint(needs_hint(a.needs, referral))
+                    .hint(format!("`hcp offer {referral} --explain` shows every provider and why")))
+            }
+        },
+    }
+}
+
+/// What to do about what the protocol needs.
+pub fn needs_hint(needs: Option<Needs>, id: i64) -> String {
+    match needs {
+        Some(Needs::AsmPermissionNonContracted) => "the ASM must give permission to approach non-contracted providers: `hcp escalate` raises it; the ASM records it with `hcp escalate resolve <esc-id> --decision approve-non-contracted`".to_string(),
+        Some(Needs::AsmDecisionConsidering) => "the ASM decides whether to approach the next provider meanwhile: `hcp escalate resolve <esc-id> --decision approach-next` (see `hcp escalate list --open`), or wait for the answer".to_string(),
+        Some(Needs::OutstandingOffer) => format!("record the provider's answer with `hcp respond {id} …`, or wait until the offer lapses"),
+        None => format!("`hcp escalate {id} --to asm --reason …` asks the ASM what to do next"),
     }
 }
 

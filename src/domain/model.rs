@@ -139,6 +139,17 @@ words!(
     Tier { Clustered = "clustered", OtherContracted = "other_contracted" | "other contracted", NonContracted = "non_contracted" | "non contracted" }
 );
 
+impl Tier {
+    /// As people say it.
+    pub fn plain(self) -> &'static str {
+        match self {
+            Tier::Clustered => "clustered",
+            Tier::OtherContracted => "other contracted",
+            Tier::NonContracted => "non-contracted",
+        }
+    }
+}
+
 words!(
     /// A provider's response to an offer (SPEC §7); `Lapsed` is computed from the clock.
     Response { Accept = "accept" | "accepted", Tentative = "tentative", Decline = "decline" | "declined", Considering = "considering", Partial = "partial", Lapsed = "lapsed" }
@@ -216,6 +227,19 @@ words!(
 words!(
     /// The contract a non-contracted placement runs under (SPEC §6).
     PlacementType { Contract = "contract", Exception = "exception", Indi = "indi" }
+);
+
+words!(
+    /// The decisions an ASM (or AD) records (SPEC §17).
+    Decision {
+        ApproveNonContracted = "approve-non-contracted",
+        ApproachNext = "approach-next",
+        Wait = "wait",
+        AcceptFutureStart = "accept-future-start",
+        RefuseFutureStart = "refuse-future-start",
+        AllowSanctioned = "allow-sanctioned",
+        Noted = "noted",
+    }
 );
 
 #[cfg(test)]

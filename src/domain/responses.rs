@@ -11,6 +11,12 @@ pub fn response_deadline(offered_at: DateTime<Utc>) -> DateTime<Utc> {
     offered_at + Duration::hours(2)
 }
 
+/// Guidance, accept 8: the courtesy call and the Provider Confirmation Form within 2 hours of
+/// the acceptance. The one place this window is computed (respond, due, escalate).
+pub fn confirmation_form_deadline(accepted_at: DateTime<Utc>) -> DateTime<Utc> {
+    accepted_at + Duration::hours(2)
+}
+
 /// What is recorded about one offer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferFacts {

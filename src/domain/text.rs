@@ -141,6 +141,11 @@ pub fn close_matches<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) 
 }
 
 /// Hours per week for `minutes` minutes, for display: `14`, `10.5`, `12.25`.
+/// Hours for JSON: rounded to 2 decimals (10:35 is 10.58), never 10.583333333333334.
+pub fn hours_json(minutes: i64) -> f64 {
+    (minutes as f64 / 60.0 * 100.0).round() / 100.0
+}
+
 pub fn show_hours(minutes: i64) -> String {
     let h = minutes as f64 / 60.0;
     let s = format!("{h:.2}");
@@ -188,6 +193,8 @@ mod tests {
         assert_eq!(parse_call_minutes("0:30"), Some(30));
         assert_eq!(parse_call_minutes("45"), Some(45));
         assert_eq!(show_hours(840), "14");
+        assert_eq!(hours_json(635).to_string(), "10.58");
+        assert_eq!(hours_json(840).to_string(), "14");
         assert_eq!(show_hours(630), "10.5");
     }
 

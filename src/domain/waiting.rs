@@ -5,7 +5,7 @@ use super::allocation::Needs;
 use super::calendar::WorkingCalendar;
 use super::model::{Rag, State, Team};
 use super::responses::{outcome, OfferFacts, Outcome};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 super::model::words!(
     /// Escalation rules, by their SPEC §17 names.
@@ -23,13 +23,20 @@ super::model::words!(
         FinancialAssessmentOverdue = "financial-assessment-overdue",
         Handback = "handback",
         AreaTeleconference = "area-teleconference",
+        KeahOverstayer = "keah-overstayer",
+        FlexDay7 = "flex-day-7",
+        MultipleHandbackTeleconference = "multiple-handback-teleconference",
+        ProviderTeleconference = "provider-teleconference",
+        ExitDebrief = "exit-debrief",
+        PirOverdue = "pir-overdue",
+        AisOverdue = "ais-overdue",
         Manual = "manual",
     }
 );
 
 super::model::words!(
     /// Who must act on an escalation.
-    Recipient { Po = "po", Asm = "asm", Tm = "tm", Ad = "ad", Amt = "amt" }
+    Recipient { Po = "po", Asm = "asm", Tm = "tm", Ad = "ad", Amt = "amt", Cm = "cm" }
 );
 
 impl Recipient {
@@ -40,6 +47,7 @@ impl Recipient {
             Recipient::Tm => "Team Manager / KEaH Locality Organiser",
             Recipient::Ad => "Assistant Director",
             Recipient::Amt => "Area Management Team",
+            Recipient::Cm => "Case Manager",
         }
     }
 }
@@ -48,10 +56,14 @@ impl Rule {
     /// SPEC §8: whom each rule goes to.
     pub fn recipient(self) -> Recipient {
         match self {
-            Rule::Waiting5 | Rule::Waiting10 => Recipient::Tm,
-            Rule::Lapsed | Rule::ConfirmationOverdue | Rule::SdoOverdue | Rule::FinancialAssessmentOverdue => {
-                Recipient::Po
-            }
+            Rule::Waiting5 | Rule::Waiting10 | Rule::KeahOverstayer => Recipient::Tm,
+            Rule::Lapsed
+            | Rule::ConfirmationOverdue
+            | Rule::SdoOverdue
+            | Rule::FinancialAssessmentOverdue
+            | Rule::PirOverdue
+            | Rule::AisOverdue => Recipient::Po,
+            Rule::FlexDay7 => Recipient::Cm,
             _ => Recipient::Asm,
         }
     }
@@ -72,6 +84,17 @@ impl Rule {
             Rule::FinancialAssessmentOverdue => "financial assessment overdue",
             Rule::Handback => "package handed back",
             Rule::AreaTeleconference => "several clients waiting in the area: call an all-provider teleconference",
+            Rule::KeahOverstayer => "overstayer in KEaH waiting for an ongoing package",
+            Rule::FlexDay7 => "flexible care episode open 7 days: the package needs review",
+            Rule::MultipleHandbackTeleconference => {
+                "multiple handback: teleconference with the provider within 24 hours"
+            }
+            Rule::ProviderTeleconference => {
+                "multiple handback going ahead: urgent teleconference with providers and POs"
+            }
+            Rule::ExitDebrief => "provider exit: debrief within two weeks",
+            Rule::PirOverdue => "PIR review overdue",
+            Rule::AisOverdue => "AIS/Swift update after the review overdue",
             Rule::Manual => "raised by hand",
         }
     }
@@ -231,7 +254,7 @@ pub fn escalations_due(
     }
     if f.list.state == State::Accepted && !f.confirmed {
         if let Some(at) = f.accepted_at {
-            if now > at + Duration::hours(2) {
+            if now > super::responses::confirmation_form_deadline(at) {
                 out.push(due(
                     Rule::ConfirmationOverdue,
                     at.to_rfc3339(),
@@ -263,6 +286,7 @@ mod tests {
     use crate::domain::calendar::parse_holiday_csv;
     use crate::domain::dates::parse_instant;
     use crate::domain::responses::response_deadline;
+    use chrono::Duration;
 
     fn cal() -> WorkingCalendar {
         WorkingCalendar::new(parse_holiday_csv(include_str!("../../data/bank-holidays-england-and-wales.csv")).unwrap())

@@ -2,3 +2,4 @@
 
 pub mod email;
 pub mod packages;
+pub mod packages_row;

@@ -231,3 +231,19 @@ mod tests {
         }
     }
 }
+
+/// One bad row: `row N, column C: what is wrong (value)`. Rows count as a spreadsheet shows
+/// them: the header is row 1.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.message, self.value)
+    }
+}

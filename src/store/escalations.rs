@@ -1,60 +1,50 @@
 //! Escalations: raised once per rule, referral (or area) and trigger; resolved with a decision.
 
+use super::columns::{self};
 use crate::domain::allocation::Decisions;
+use crate::domain::model::Decision;
+pub use crate::domain::record::Escalation;
+use crate::domain::waiting::{Recipient, Rule};
 use crate::store::events::Event;
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Escalation {
-    pub id: i64,
-    pub referral: Option<i64>,
-    pub area: Option<String>,
-    pub provider: Option<String>,
-    pub rule: String,
-    pub to: String,
-    pub note: Option<String>,
-    pub raised_at: String,
-    pub raised_by: String,
-    pub resolved_at: Option<String>,
-    pub decision: Option<String>,
-    pub decision_note: Option<String>,
-    #[serde(skip)]
-    pub trigger_key: String,
-    #[serde(skip)]
-    pub provider_id: Option<i64>,
-}
 
 const SELECT: &str = "SELECT e.id, e.referral_id, a.name, p.name, e.rule, e.to_whom, e.note, e.raised_at, e.raised_by,
     e.resolved_at, e.decision, e.decision_note, e.trigger_key, e.provider_id
     FROM escalations e LEFT JOIN areas a ON a.id = e.area_id LEFT JOIN providers p ON p.id = e.provider_id";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Escalation> {
+    let id: i64 = r.get(0)?;
+    macro_rules! col {
+        ($i:expr, $name:literal) => {
+            columns::get(r, $i, "escalations", id, $name)?
+        };
+    }
     Ok(Escalation {
-        id: r.get(0)?,
-        referral: r.get(1)?,
-        area: r.get(2)?,
-        provider: r.get(3)?,
-        rule: r.get(4)?,
-        to: r.get(5)?,
-        note: r.get(6)?,
-        raised_at: r.get(7)?,
-        raised_by: r.get(8)?,
-        resolved_at: r.get(9)?,
-        decision: r.get(10)?,
-        decision_note: r.get(11)?,
-        trigger_key: r.get(12)?,
-        provider_id: r.get(13)?,
+        id,
+        referral: col!(1, "referral_id"),
+        area: col!(2, "area"),
+        provider: col!(3, "provider"),
+        rule: col!(4, "rule"),
+        to: col!(5, "to_whom"),
+        note: col!(6, "note"),
+        raised_at: col!(7, "raised_at"),
+        raised_by: col!(8, "raised_by"),
+        resolved_at: col!(9, "resolved_at"),
+        decision: col!(10, "decision"),
+        decision_note: col!(11, "decision_note"),
+        trigger_key: col!(12, "trigger_key"),
+        provider_id: col!(13, "provider_id"),
     })
 }
 
+/// An escalation to raise: a rule about a referral (or an area), once per trigger.
 pub struct NewEscalation<'a> {
     pub referral_id: Option<i64>,
     pub area_id: Option<i64>,
     pub provider_id: Option<i64>,
-    pub rule: &'a str,
-    pub to: &'a str,
+    pub rule: Rule,
+    pub to: Recipient,
     pub trigger_key: &'a str,
     pub note: &'a str,
     pub raised_at: &'a str,
@@ -104,11 +94,11 @@ pub fn list(conn: &Connection, open_only: bool, referral: Option<i64>) -> Result
     Ok(rows)
 }
 
-pub fn resolve(conn: &Connection, id: i64, at: &str, by: &str, decision: &str, note: Option<&str>) -> Result<()> {
-    conn.execute(
+pub fn resolve(conn: &Connection, id: i64, at: &str, by: &str, decision: Decision, note: Option<&str>) -> Result<()> {
+    conn.prepare_cached(
         "UPDATE escalations SET resolved_at = ?2, resolved_by = ?3, decision = ?4, decision_note = ?5 WHERE id = ?1",
-        params![id, at, by, decision, note],
-    )?;
+    )?
+    .execute(params![id, at, by, decision, note])?;
     Ok(())
 }
 
@@ -117,7 +107,7 @@ pub fn resolve(conn: &Connection, id: i64, at: &str, by: &str, decision: &str, n
 pub fn close_done(
     conn: &Connection,
     referral_id: i64,
-    rules: &[&str],
+    rules: &[Rule],
     at: &str,
     recorded_at: &str,
     by: &str,
@@ -125,10 +115,10 @@ pub fn close_done(
 ) -> Result<Vec<i64>> {
     let mut closed = Vec::new();
     for e in list(conn, true, Some(referral_id))? {
-        if !rules.contains(&e.rule.as_str()) {
+        if !rules.contains(&e.rule) {
             continue;
         }
-        resolve(conn, e.id, at, by, "noted", Some(note))?;
+        resolve(conn, e.id, at, by, Decision::Noted, Some(note))?;
         Event::new("escalation resolved", "escalation", at, recorded_at, by)
             .on(Some(e.id), Some(referral_id))
             .details(serde_json::json!({ "escalation": e.id, "rule": e.rule, "decision": "noted", "note": note }))
@@ -145,18 +135,22 @@ pub fn decisions_for(conn: &Connection, referral_id: i64) -> Result<Decisions> {
         "SELECT decision, trigger_key, provider_id FROM escalations WHERE referral_id = ?1 AND decision IS NOT NULL",
     )?;
     let rows = stmt.query_map([referral_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(2)?))
+        Ok((
+            columns::get::<Decision>(r, 0, "escalations", 0, "decision")?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+        ))
     })?;
     for row in rows {
         let (decision, trigger, provider) = row?;
-        match decision.as_str() {
-            "approve-non-contracted" => d.non_contracted_permitted = true,
-            "approach-next" => {
+        match decision {
+            Decision::ApproveNonContracted => d.non_contracted_permitted = true,
+            Decision::ApproachNext => {
                 if let Some(id) = trigger.strip_prefix("offer-").and_then(|s| s.parse().ok()) {
                     d.approach_next.insert(id);
                 }
             }
-            "allow-sanctioned" => {
+            Decision::AllowSanctioned => {
                 if let Some(p) = provider {
                     d.allowed_sanctioned.insert(p);
                 } else {

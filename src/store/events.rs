@@ -122,3 +122,11 @@ pub fn for_referral(conn: &Connection, referral_id: i64) -> Result<Vec<HistoryRo
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// The referrals a user has recorded anything about (`hcp due --mine`).
+pub fn referrals_touched_by(conn: &Connection, user: &str) -> Result<std::collections::HashSet<i64>> {
+    let mut s =
+        conn.prepare_cached("SELECT DISTINCT referral_id FROM events WHERE user = ?1 AND referral_id IS NOT NULL")?;
+    let ids = s.query_map([user], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(ids)
+}

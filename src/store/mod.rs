@@ -1,8 +1,12 @@
 //! Persistence: one SQLite file, opened with WAL, a busy timeout, foreign keys and mode 0600;
 //! migrations tracked by `PRAGMA user_version`; every write in one IMMEDIATE transaction.
 
+pub mod capacity;
+pub mod columns;
 pub mod escalations;
 pub mod events;
+pub mod import;
+pub mod lifecycle;
 pub mod offers;
 pub mod providers;
 pub mod reference;
@@ -14,12 +18,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 /// Migrations in order; the database's `user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql"), include_str!("../../schema_2.sql")];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 pub struct Store {
-    pub conn: Connection,
+    conn: Connection,
     pub path: Option<PathBuf>,
 }
 
@@ -66,6 +70,12 @@ impl Store {
         Ok(())
     }
 
+    /// The connection, for the functions of `store`'s modules (SQL text lives only in `src/store`;
+    /// `tests/cli/house.rs` checks).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
@@ -80,6 +90,18 @@ impl Store {
             .hint("use the newer hcp that wrote this database; hcp never migrates a database backward")
             .into());
         }
+        if current == SCHEMA_VERSION {
+            return Ok(());
+        }
+        // Rebuilding a table (migration 2) needs foreign keys off; they are checked before each
+        // commit instead (SQLite's documented procedure for schema changes).
+        self.conn.execute_batch("PRAGMA foreign_keys=OFF")?;
+        let result = self.run_migrations(current);
+        self.conn.execute_batch("PRAGMA foreign_keys=ON")?;
+        result
+    }
+
+    fn run_migrations(&mut self, current: i64) -> Result<()> {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Another process may have migrated while we waited for the lock.
@@ -88,6 +110,10 @@ impl Store {
                 continue;
             }
             tx.execute_batch(sql).with_context(|| format!("running migration {}", i + 1))?;
+            let broken: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            if broken > 0 {
+                anyhow::bail!("migration {} would leave {broken} broken references; nothing was changed", i + 1);
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
@@ -102,9 +128,43 @@ impl Store {
         Ok(out)
     }
 
+    /// Run `f` in one IMMEDIATE transaction and commit only if it says so (`--dry-run`,
+    /// `--strict` imports roll back): all of it is written, or none of it.
+    pub fn write_if<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<(T, bool)>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (out, commit) = f(&tx)?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok(out)
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
+}
+
+/// Database errors in words: a busy file, a stored value that does not read. Anything else is
+/// passed on as it is.
+pub fn explain(err: anyhow::Error) -> anyhow::Error {
+    if err.downcast_ref::<UserError>().is_some() {
+        return err;
+    }
+    if let Some(bad) = columns::corrupt_value(&err) {
+        return bad.user_error().into();
+    }
+    let busy = err.chain().any(|c| {
+        matches!(c.downcast_ref::<rusqlite::Error>(), Some(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    });
+    if busy {
+        return UserError::new("the database is busy: another hcp has held it for more than 5 seconds")
+            .hint("nothing was changed; try the command again")
+            .into();
+    }
+    err
 }
 
 fn not_a_database(path: Option<&Path>, e: rusqlite::Error) -> anyhow::Error {

@@ -1,75 +1,41 @@
 //! Offers: one approach to one provider about one referral, and its response.
 
-use crate::domain::dates::load_instant;
-use crate::domain::model::{DeclineReason, Response};
-use crate::domain::responses::OfferFacts;
+use super::columns::{self, Col};
+use crate::domain::model::{PlacementType, State, Tier};
+pub use crate::domain::record::Offer;
 use anyhow::Result;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
-
-#[derive(Debug, Clone)]
-pub struct Offer {
-    pub id: i64,
-    pub referral_id: i64,
-    pub provider_id: i64,
-    pub provider: String,
-    pub tier: String,
-    pub placement_type: String,
-    pub offered_at: String,
-    pub deadline: String,
-    pub response: Option<String>,
-    pub responded_at: Option<String>,
-    pub reason: Option<String>,
-    pub reason_text: Option<String>,
-    pub until: Option<String>,
-    pub future_start: Option<String>,
-    pub calls: Option<i64>,
-    pub override_reason: Option<String>,
-    pub offered_by: String,
-}
-
-impl Offer {
-    pub fn facts(&self) -> OfferFacts {
-        let offered_at = load_instant(&self.offered_at).unwrap_or_default();
-        OfferFacts {
-            id: self.id,
-            provider_id: self.provider_id,
-            offered_at,
-            deadline: load_instant(&self.deadline).unwrap_or(offered_at),
-            response: self.response.as_deref().and_then(Response::parse),
-            responded_at: self.responded_at.as_deref().and_then(load_instant),
-            reason: self.reason.as_deref().and_then(DeclineReason::parse),
-            until: self.until.as_deref().and_then(load_instant),
-            future_start: self
-                .future_start
-                .as_deref()
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-        }
-    }
-}
 
 const SELECT: &str = "SELECT o.id, o.referral_id, o.provider_id, p.name, o.tier, o.placement_type, o.offered_at, o.deadline,
     o.response, o.responded_at, o.reason, o.reason_text, o.until, o.future_start, o.calls, o.override_reason, o.offered_by
     FROM offers o JOIN providers p ON p.id = o.provider_id";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Offer> {
+    let id: i64 = r.get(0)?;
+    macro_rules! col {
+        ($i:expr, $name:literal) => {
+            columns::get(r, $i, "offers", id, $name)?
+        };
+    }
     Ok(Offer {
-        id: r.get(0)?,
-        referral_id: r.get(1)?,
-        provider_id: r.get(2)?,
-        provider: r.get(3)?,
-        tier: r.get(4)?,
-        placement_type: r.get(5)?,
-        offered_at: r.get(6)?,
-        deadline: r.get(7)?,
-        response: r.get(8)?,
-        responded_at: r.get(9)?,
-        reason: r.get(10)?,
-        reason_text: r.get(11)?,
-        until: r.get(12)?,
-        future_start: r.get(13)?,
-        calls: r.get(14)?,
-        override_reason: r.get(15)?,
-        offered_by: r.get(16)?,
+        id,
+        referral_id: col!(1, "referral_id"),
+        provider_id: col!(2, "provider_id"),
+        provider: col!(3, "provider"),
+        tier: col!(4, "tier"),
+        placement_type: col!(5, "placement_type"),
+        offered_at: col!(6, "offered_at"),
+        deadline: col!(7, "deadline"),
+        response: col!(8, "response"),
+        responded_at: col!(9, "responded_at"),
+        reason: col!(10, "reason"),
+        reason_text: col!(11, "reason_text"),
+        until: col!(12, "until"),
+        future_start: col!(13, "future_start"),
+        calls: col!(14, "calls"),
+        override_reason: col!(15, "override_reason"),
+        offered_by: col!(16, "offered_by"),
     })
 }
 
@@ -81,7 +47,7 @@ pub fn for_referral(conn: &Connection, referral_id: i64) -> Result<Vec<Offer>> {
 }
 
 /// Offers of every referral in a given set of states, grouped by referral (oldest first).
-pub fn for_states(conn: &Connection, states: &[&str]) -> Result<std::collections::HashMap<i64, Vec<Offer>>> {
+pub fn for_states(conn: &Connection, states: &[State]) -> Result<std::collections::HashMap<i64, Vec<Offer>>> {
     let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("?{i}")).collect();
     let mut stmt = conn.prepare(&format!(
         "{SELECT} JOIN referrals r ON r.id = o.referral_id WHERE r.state IN ({}) ORDER BY o.referral_id, o.offered_at, o.id",
@@ -103,27 +69,46 @@ pub fn get(conn: &Connection, id: i64) -> Result<Offer> {
 pub struct NewOffer<'a> {
     pub referral_id: i64,
     pub provider_id: i64,
-    pub tier: &'a str,
-    pub placement_type: &'a str,
-    pub offered_at: &'a str,
-    pub deadline: &'a str,
+    pub tier: Tier,
+    pub placement_type: PlacementType,
+    pub offered_at: DateTime<Utc>,
+    pub deadline: DateTime<Utc>,
     pub override_reason: Option<&'a str>,
     pub offered_by: &'a str,
 }
 
 pub fn insert(conn: &Connection, o: &NewOffer) -> Result<i64> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO offers (referral_id, provider_id, tier, placement_type, offered_at, deadline, override_reason, offered_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![o.referral_id, o.provider_id, o.tier, o.placement_type, o.offered_at, o.deadline, o.override_reason, o.offered_by],
-    )?;
+    )?
+    .execute(params![
+        o.referral_id,
+        o.provider_id,
+        o.tier,
+        o.placement_type,
+        o.offered_at.write(),
+        o.deadline.write(),
+        o.override_reason,
+        o.offered_by
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
+/// Write an offer's answer (response, when, reason, answer-by time, later start, calls).
 pub fn record_response(conn: &Connection, o: &Offer) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE offers SET response = ?2, responded_at = ?3, reason = ?4, reason_text = ?5, until = ?6, future_start = ?7, calls = ?8 WHERE id = ?1",
-        params![o.id, o.response, o.responded_at, o.reason, o.reason_text, o.until, o.future_start, o.calls],
-    )?;
+    )?
+    .execute(params![
+        o.id,
+        o.response,
+        o.responded_at.write(),
+        o.reason,
+        o.reason_text,
+        o.until.write(),
+        o.future_start.write(),
+        o.calls
+    ])?;
     Ok(())
 }

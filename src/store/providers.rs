@@ -139,3 +139,41 @@ pub fn ladder(conn: &Connection, cluster_id: i64, area_id: i64) -> Result<Ladder
         stmt.query_map([area_id], row)?.map(|r| r.map(|p| p.facts())).collect::<Result<_, _>>()?;
     Ok(Ladder { clustered, other_contracted: other, non_contracted: non })
 }
+
+/// Every provider's name, by id.
+pub fn names(conn: &Connection) -> Result<std::collections::HashMap<i64, String>> {
+    let mut s = conn.prepare_cached("SELECT id, name FROM providers")?;
+    let rows = s.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Which ranked list a ranking replaces.
+#[derive(Debug, Clone, Copy)]
+pub enum Ranking {
+    /// The clustered providers of a cluster (Appendix 4).
+    Cluster(i64),
+    /// The order of other contracted providers in an area.
+    Area(i64),
+}
+
+/// Replace a ranked list with these providers, in order (rank 1 first).
+pub fn set_ranking(conn: &Connection, ranking: Ranking, provider_ids: &[i64]) -> Result<()> {
+    let (delete, insert, key) = match ranking {
+        Ranking::Cluster(c) => (
+            "DELETE FROM cluster_providers WHERE cluster_id = ?1",
+            "INSERT OR IGNORE INTO cluster_providers (cluster_id, rank, provider_id) VALUES (?1, ?2, ?3)",
+            c,
+        ),
+        Ranking::Area(a) => (
+            "DELETE FROM area_providers WHERE area_id = ?1",
+            "INSERT OR IGNORE INTO area_providers (area_id, rank, provider_id) VALUES (?1, ?2, ?3)",
+            a,
+        ),
+    };
+    conn.prepare_cached(delete)?.execute([key])?;
+    let mut stmt = conn.prepare_cached(insert)?;
+    for (i, id) in provider_ids.iter().enumerate() {
+        stmt.execute(params![key, i as i64 + 1, id])?;
+    }
+    Ok(())
+}

@@ -157,6 +157,25 @@ pub fn place_of_postcode(conn: &Connection, postcode: &str) -> Result<Option<Pla
 }
 
 /// Every MSOA with its place.
+/// Each cluster's area, by cluster id.
+pub fn cluster_areas(conn: &Connection) -> Result<std::collections::HashMap<i64, i64>> {
+    let mut s = conn.prepare_cached("SELECT id, area_id FROM clusters")?;
+    let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The area of one cluster.
+pub fn area_of_cluster(conn: &Connection, cluster_id: i64) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT area_id FROM clusters WHERE id = ?1")?.query_row([cluster_id], |r| r.get(0))?)
+}
+
+/// Clusters with their area names, by cluster id: (cluster, area).
+pub fn cluster_names(conn: &Connection) -> Result<std::collections::HashMap<i64, (String, String)>> {
+    let mut s = conn.prepare_cached("SELECT c.id, c.name, a.name FROM clusters c JOIN areas a ON a.id = c.area_id")?;
+    let rows = s.query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get::<_, String>(1)?, r.get::<_, String>(2)?))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn all_places(conn: &Connection) -> Result<Vec<Place>> {
     let mut stmt = conn.prepare_cached(PLACE_SQL)?;
     let rows = stmt.query_map([], place_row)?;
@@ -210,7 +229,8 @@ pub fn find_provider(conn: &Connection, typed: &str) -> Result<Named> {
     find_named(conn, "providers", "provider", typed, "hcp provider list")
 }
 
-pub fn area_of_cluster(conn: &Connection, cluster_id: i64) -> Result<String> {
+/// The name of a cluster's area.
+pub fn area_name_of_cluster(conn: &Connection, cluster_id: i64) -> Result<String> {
     Ok(conn.query_row(
         "SELECT a.name FROM clusters c JOIN areas a ON a.id = c.area_id WHERE c.id = ?1",
         [cluster_id],

@@ -1,82 +1,83 @@
 //! Referrals: one row each, read and written whole; changes are diffed into the audit log.
 
+use super::columns::{self, Col};
+use crate::domain::model::State;
+pub use crate::domain::record::Referral;
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, ToSql};
-use serde::Serialize;
-use serde_json::{Map, Value};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, OptionalExtension, ToSql};
+use serde_json::Map;
 
-/// Declares the referral record once: the struct, its column list, reading a row and writing one.
-macro_rules! record {
-    ($($field:ident : $ty:ty),+ $(,)?) => {
-        /// A referral as stored (SPEC §4).
-        #[derive(Debug, Clone, Default, Serialize, PartialEq)]
-        pub struct Referral { pub id: i64, $(pub $field: $ty),+ }
+/// The referral's columns, in the order of `domain::record::Referral` (a test checks that every
+/// field is listed). Each is read and written through `columns::Col`.
+macro_rules! columns {
+    ($($field:ident),+ $(,)?) => {
         const FIELDS: &[&str] = &[$(stringify!($field)),+];
         fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Referral> {
+            let id: i64 = r.get(0)?;
             let mut i = 0;
-            let id = r.get(0)?;
-            Ok(Referral { id, $($field: { i += 1; r.get(i)? }),+ })
+            Ok(Referral { id, $($field: { i += 1; columns::get(r, i, "referrals", id, stringify!($field))? }),+ })
         }
-        fn values(x: &Referral) -> Vec<&dyn ToSql> { vec![$(&x.$field as &dyn ToSql),+] }
+        fn values(x: &Referral) -> Vec<Value> { vec![$(x.$field.write()),+] }
     };
 }
 
-record! {
-    client_id: String,
-    name: String,
-    date_of_birth: Option<String>,
-    address: Option<String>,
-    postcode: Option<String>,
-    msoa_code: Option<String>,
-    cluster_id: Option<i64>,
-    cluster_by_hand: bool,
-    next_of_kin: Option<String>,
-    lives_alone: bool,
-    known_to_act: bool,
-    dementia: bool,
-    funding: Option<String>,
-    team: String,
-    referrer: String,
-    referrer_email: Option<String>,
-    received_at: String,
-    start_date: String,
-    calls_per_day: i64,
-    minutes_per_call: i64,
-    weekly_minutes: i64,
-    hours_given: bool,
-    double_handed: bool,
-    hospital_discharge: bool,
-    in_keah: bool,
-    recent_keah: bool,
-    bypass_keah: bool,
-    enablement_ended: Option<String>,
-    risk: Option<String>,
-    time_critical: Option<String>,
-    docs: String,
-    authorised_weekly_pence: Option<i64>,
-    estimated_weekly_pence: Option<i64>,
-    notes: Option<String>,
-    state: String,
-    missing: String,
-    list_date: Option<String>,
-    parent_id: Option<i64>,
-    handback: bool,
-    minor_change: bool,
-    provider_id: Option<i64>,
-    placement_type: Option<String>,
-    accepted_at: Option<String>,
-    confirmed_at: Option<String>,
-    confirmed_start: Option<String>,
-    provider_ref: Option<String>,
-    call_times: Option<String>,
-    indi_completed_at: Option<String>,
-    sdo_due: Option<String>,
-    sdo_sent_at: Option<String>,
-    fa_due: Option<String>,
-    fa_done_at: Option<String>,
-    cancel_reason: Option<String>,
-    created_at: String,
-    updated_at: String,
+columns! {
+    client_id,
+    name,
+    date_of_birth,
+    address,
+    postcode,
+    msoa_code,
+    cluster_id,
+    cluster_by_hand,
+    next_of_kin,
+    lives_alone,
+    known_to_act,
+    dementia,
+    funding,
+    team,
+    referrer,
+    referrer_email,
+    received_at,
+    start_date,
+    calls_per_day,
+    minutes_per_call,
+    weekly_minutes,
+    hours_given,
+    double_handed,
+    hospital_discharge,
+    in_keah,
+    recent_keah,
+    bypass_keah,
+    enablement_ended,
+    risk,
+    time_critical,
+    docs,
+    authorised_weekly_pence,
+    estimated_weekly_pence,
+    notes,
+    state,
+    missing,
+    list_date,
+    parent_id,
+    handback,
+    minor_change,
+    provider_id,
+    placement_type,
+    accepted_at,
+    confirmed_at,
+    confirmed_start,
+    provider_ref,
+    call_times,
+    indi_completed_at,
+    sdo_due,
+    sdo_sent_at,
+    fa_due,
+    fa_done_at,
+    cancel_reason,
+    created_at,
+    updated_at,
 }
 
 fn select_sql() -> &'static str {
@@ -89,10 +90,37 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Referral>> {
 }
 
 /// Referrals matching a WHERE clause (parameters bound, never formatted in).
-pub fn select(conn: &Connection, where_sql: &str, params: &[&dyn ToSql]) -> Result<Vec<Referral>> {
+fn select(conn: &Connection, where_sql: &str, params: &[&dyn ToSql]) -> Result<Vec<Referral>> {
     let mut stmt = conn.prepare_cached(&format!("{} {where_sql}", select_sql()))?;
     let rows = stmt.query_map(params, from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// `?1,?2,…` for a list of words, and the words as parameters.
+fn word_params(states: &[State]) -> (String, Vec<&dyn ToSql>) {
+    let placeholders = (1..=states.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+    (placeholders, states.iter().map(|s| s as &dyn ToSql).collect())
+}
+
+/// Every referral in these states, by id.
+pub fn in_states(conn: &Connection, states: &[State]) -> Result<Vec<Referral>> {
+    let (placeholders, params) = word_params(states);
+    select(conn, &format!("WHERE state IN ({placeholders}) ORDER BY id"), &params)
+}
+
+/// The referrals with work still open, for `due` and `escalate`: those in `states`, and active
+/// packages whose financial assessment is still outstanding; in one area when given.
+pub fn open_work(conn: &Connection, states: &[State], area_id: Option<i64>) -> Result<Vec<Referral>> {
+    let (placeholders, mut params) = word_params(states);
+    let mut sql = format!(
+        "WHERE (state IN ({placeholders}) OR (state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL))"
+    );
+    if let Some(a) = &area_id {
+        sql.push_str(&format!(" AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})", states.len() + 1));
+        params.push(a);
+    }
+    sql.push_str(" ORDER BY id");
+    select(conn, &sql, &params)
 }
 
 fn insert_sql() -> &'static str {
@@ -104,7 +132,7 @@ fn insert_sql() -> &'static str {
 }
 
 pub fn insert(conn: &Connection, r: &Referral) -> Result<i64> {
-    conn.prepare_cached(insert_sql())?.execute(values(r).as_slice())?;
+    conn.prepare_cached(insert_sql())?.execute(params_from_iter(values(r)))?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -118,7 +146,7 @@ impl<'c> Inserter<'c> {
         Ok(Inserter { stmt: conn.prepare(insert_sql())? })
     }
     pub fn insert(&mut self, r: &Referral) -> Result<i64> {
-        Ok(self.stmt.insert(values(r).as_slice())?)
+        Ok(self.stmt.insert(params_from_iter(values(r)))?)
     }
 }
 
@@ -129,8 +157,8 @@ pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
         format!("UPDATE referrals SET {} WHERE id = ?{}", sets.join(", "), FIELDS.len() + 1)
     });
     let mut vals = values(r);
-    vals.push(&r.id);
-    conn.prepare_cached(sql)?.execute(vals.as_slice())?;
+    vals.push(Value::Integer(r.id));
+    conn.prepare_cached(sql)?.execute(params_from_iter(vals))?;
     Ok(())
 }
 
@@ -142,7 +170,7 @@ pub fn save(
     event: crate::store::events::Event,
     after: &mut Referral,
 ) -> Result<()> {
-    after.updated_at = event.recorded_at.to_string();
+    after.updated_at = crate::domain::dates::load_instant(event.recorded_at).unwrap_or(after.updated_at);
     update(conn, after)?;
     let (b, a) = diff(before, after).unwrap_or_default();
     event.on(Some(after.id), Some(after.id)).change(Some(b), Some(a)).append(conn)?;
@@ -151,7 +179,8 @@ pub fn save(
 
 /// The fields that differ, as (before, after) JSON objects; None when nothing changed.
 /// `updated_at` alone is not a change.
-pub fn diff(before: &Referral, after: &Referral) -> Option<(Value, Value)> {
+pub fn diff(before: &Referral, after: &Referral) -> Option<(serde_json::Value, serde_json::Value)> {
+    use serde_json::Value;
     let (Value::Object(b), Value::Object(a)) = (serde_json::to_value(before).ok()?, serde_json::to_value(after).ok()?)
     else {
         return None;
@@ -171,11 +200,32 @@ pub fn diff(before: &Referral, after: &Referral) -> Option<(Value, Value)> {
     (!ao.is_empty()).then_some((Value::Object(bo), Value::Object(ao)))
 }
 
-impl Referral {
-    pub fn docs_set(&self) -> std::collections::BTreeSet<crate::domain::model::Item> {
-        self.docs.split(',').filter_map(crate::domain::model::Item::parse).collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_a_column() {
+        let r = Referral::new(chrono::Utc::now());
+        let serde_json::Value::Object(m) = serde_json::to_value(&r).unwrap() else { panic!("object") };
+        let mut keys: Vec<&str> = m.keys().map(String::as_str).filter(|k| *k != "id").collect();
+        let mut fields = FIELDS.to_vec();
+        keys.sort();
+        fields.sort();
+        assert_eq!(keys, fields);
     }
-    pub fn missing_items(&self) -> Vec<String> {
-        self.missing.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
+
+    #[test]
+    fn a_referral_round_trips() -> Result<()> {
+        let s = crate::store::Store::in_memory()?;
+        let now = crate::domain::dates::load_instant("2026-11-23T09:15:00Z").unwrap();
+        let mut r = Referral::new(now);
+        r.client_id = "007".into();
+        r.name = "Zoë O'Brien".into();
+        r.docs = vec![crate::domain::model::Item::ReferralForm];
+        r.call_times = vec![chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap()];
+        r.id = insert(s.conn(), &r)?;
+        assert_eq!(get(s.conn(), r.id)?, Some(r));
+        Ok(())
     }
 }

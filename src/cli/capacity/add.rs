@@ -5,7 +5,7 @@ use crate::cli::{output, Exit, Outcome};
 use crate::domain::text::parse_hours_to_minutes;
 use crate::error::UserError;
 use crate::store::events::Event;
-use crate::store::reference;
+use crate::store::{capacity, reference};
 use serde_json::json;
 
 /// Record capacity a provider reports as coming free in an MSOA or a cluster.
@@ -54,11 +54,19 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             None => None,
         };
         let cluster = args.cluster.as_deref().map(|c| reference::find_cluster(tx, c)).transpose()?;
-        tx.execute(
-            "INSERT INTO capacity (provider_id, msoa_code, cluster_id, weekly_minutes, from_date, note, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            rusqlite::params![p.id, msoa, cluster.as_ref().map(|c| c.id), minutes, from.to_string(), args.note, now_s, user],
+        let id = capacity::insert(
+            tx,
+            &capacity::NewCapacity {
+                provider_id: p.id,
+                msoa_code: msoa.as_deref(),
+                cluster_id: cluster.as_ref().map(|c| c.id),
+                weekly_minutes: minutes,
+                from,
+                note: args.note.as_deref(),
+                recorded_at: &now_s,
+                recorded_by: &user,
+            },
         )?;
-        let id = tx.last_insert_rowid();
         Event::new("capacity reported", "capacity", &now_s, &now_s, &user)
             .on(Some(id), None)
             .details(json!({ "provider": p.name, "msoa": msoa, "cluster": cluster.as_ref().map(|c| c.name.clone()), "hours": minutes as f64 / 60.0, "from": from.to_string() }))

@@ -39,7 +39,7 @@ pub fn clusters(conn: &rusqlite::Connection) -> anyhow::Result<Vec<ClusterRow>> 
 
 pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
     let json = ctx.json;
-    let rows = clusters(&ctx.store()?.conn)?;
+    let rows = clusters(ctx.store()?.conn())?;
     if json {
         output::json(
             &rows

@@ -25,9 +25,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
 /// Replace a ranked list (cluster providers or an area's other contracted order) from names.
 pub fn set_ranking(
     tx: &rusqlite::Connection,
-    table: &str,
-    key_col: &str,
-    key: i64,
+    ranking: crate::store::providers::Ranking,
     names: &str,
 ) -> anyhow::Result<Vec<String>> {
     let mut ids = Vec::new();
@@ -40,12 +38,6 @@ pub fn set_ranking(
         ids.push(p.id);
         shown.push(p.name);
     }
-    tx.execute(&format!("DELETE FROM {table} WHERE {key_col} = ?1"), [key])?;
-    for (i, id) in ids.iter().enumerate() {
-        tx.execute(
-            &format!("INSERT INTO {table} ({key_col}, rank, provider_id) VALUES (?1, ?2, ?3)"),
-            rusqlite::params![key, i as i64 + 1, id],
-        )?;
-    }
+    crate::store::providers::set_ranking(tx, ranking, &ids)?;
     Ok(shown)
 }

@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let store = ctx.store()?;
     let (cluster, names) = store.write(|tx| {
         let c = reference::find_cluster(tx, &args.name)?;
-        let names = super::set_ranking(tx, "cluster_providers", "cluster_id", c.id, &args.providers)?;
+        let names = super::set_ranking(tx, crate::store::providers::Ranking::Cluster(c.id), &args.providers)?;
         Event::new("cluster ranked", "cluster", &now_s, &now_s, &user)
             .on(Some(c.id), None)
             .details(json!({ "cluster": c.name, "providers": names }))

@@ -15,9 +15,9 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let json = ctx.json;
-    let conn = &ctx.store()?.conn;
+    let conn = &ctx.store()?.conn();
     let c = reference::find_cluster(conn, &args.name)?;
-    let area = reference::area_of_cluster(conn, c.id)?;
+    let area = reference::area_name_of_cluster(conn, c.id)?;
     let ranked = providers::cluster_ranking(conn, c.id)?;
     let mut stmt = conn.prepare(
         "SELECT m.code, m.hcl_name, m.ruc_name, d.name FROM cluster_msoas cm JOIN msoas m ON m.code = cm.msoa_code

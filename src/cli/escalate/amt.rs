@@ -3,7 +3,7 @@
 
 use crate::cli::ctx::Ctx;
 use crate::cli::referral::list::views;
-use crate::cli::view::offer_json;
+use crate::cli::view::OfferJson;
 use crate::cli::{output, Exit, Outcome};
 use serde_json::json;
 
@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx, area: Option<&str>) -> Outcome {
                         "rag": v.rag.map(|r| r.as_str()),
                         "package": v.package_line(),
                         "start": v.r.start_date,
-                        "offers": v.offers.iter().map(|o| offer_json(o, now)).collect::<Vec<_>>(),
+                        "offers": v.offers.iter().map(|o| OfferJson::new(o, now)).collect::<Vec<_>>(),
                     })
                 })
                 .collect::<Vec<_>>(),
@@ -51,19 +51,19 @@ pub fn run(ctx: &mut Ctx, area: Option<&str>) -> Outcome {
             v.cluster.as_deref().unwrap_or("-"),
             v.working_days_waiting.unwrap_or(0),
             v.package_line(),
-            v.r.start_date
+            crate::domain::dates::show_date(v.r.start_date)
         );
         if v.offers.is_empty() {
             println!("  no provider approached yet");
         }
         for o in &v.offers {
-            let j = offer_json(o, now);
+            let j = OfferJson::new(o, now);
             println!(
                 "  {} ({}): {}{}",
                 o.provider,
-                o.tier.replace('_', " "),
-                j["response"].as_str().unwrap_or("awaiting"),
-                o.reason.as_ref().map(|r| format!(" — {r}")).unwrap_or_default()
+                o.tier.plain(),
+                j.response.map(|r| r.as_str()).unwrap_or("awaiting"),
+                j.reason.map(|r| format!(" — {r}")).unwrap_or_default()
             );
         }
     }

@@ -2,7 +2,7 @@
 
 use super::{escalation_json, print_grouped, Args};
 use crate::cli::ctx::Ctx;
-use crate::cli::view::{date, list_facts};
+use crate::cli::view::list_facts;
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::allocation::candidates;
 use crate::domain::dates::{london_date, store_instant};
@@ -16,9 +16,10 @@ use serde_json::json;
 use std::collections::HashMap;
 
 /// States in which any rule can fire; active packages only while the financial assessment is open.
-const OPEN: &[&str] = &["waiting", "offered", "considering", "tentative", "accepted", "confirmed"];
+const OPEN: &[State] =
+    &[State::Waiting, State::Offered, State::Considering, State::Tentative, State::Accepted, State::Confirmed];
 /// Only referrals on the list need their offers read.
-const ON_LIST: &[&str] = &["waiting", "offered", "considering"];
+const ON_LIST: &[State] = &[State::Waiting, State::Offered, State::Considering];
 
 pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let rules = ctx.rules()?;
@@ -26,21 +27,11 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let today = london_date(now);
     let (now_s, user, json) = (store_instant(now), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
-    let area_filter = args.area.as_deref().map(|a| reference::find_area(&store.conn, a)).transpose()?;
+    let area_filter = args.area.as_deref().map(|a| reference::find_area(store.conn(), a)).transpose()?;
     let raised = store.write(|tx| {
-        let placeholders = (1..=OPEN.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-        let params: Vec<&dyn rusqlite::ToSql> = OPEN.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-        let all = referrals::select(
-            tx,
-            &format!("WHERE state IN ({placeholders}) OR (state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL) ORDER BY id"),
-            &params,
-        )?;
+        let all = referrals::open_work(tx, OPEN, None)?;
         let mut offers_by = offers::for_states(tx, ON_LIST)?;
-        let cluster_area: HashMap<i64, i64> = {
-            let mut s = tx.prepare("SELECT id, area_id FROM clusters")?;
-            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let cluster_area: HashMap<i64, i64> = reference::cluster_areas(tx)?;
         let mut ladders = HashMap::new();
         let mut on_list_by_area: HashMap<i64, usize> = HashMap::new();
         let mut raised = Vec::new();
@@ -52,8 +43,7 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
                 }
             }
             let os: Vec<_> = offers_by.remove(&r.id).unwrap_or_default().iter().map(|o| o.facts()).collect();
-            let stored = State::parse(&r.state).unwrap_or(State::Waiting);
-            let state = effective_state(stored, os.last(), now);
+            let state = effective_state(r.state, os.last(), now);
             if state.on_list() {
                 if let Some(a) = area_id {
                     *on_list_by_area.entry(a).or_default() += 1;
@@ -75,54 +65,64 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
                 list: list_facts(&r, state),
                 offers: &os,
                 needs,
-                accepted_at: r.accepted_at.as_deref().and_then(crate::domain::dates::load_instant),
+                accepted_at: r.accepted_at,
                 confirmed: r.confirmed_at.is_some(),
-                sdo_due: r.sdo_due.as_deref().and_then(date),
+                sdo_due: r.sdo_due,
                 sdo_sent: r.sdo_sent_at.is_some(),
-                fa_due: r.fa_due.as_deref().and_then(date),
+                fa_due: r.fa_due,
                 fa_done: r.fa_done_at.is_some(),
             };
             for d in escalations_due(&facts, &rules.calendar, &rules.thresholds, now, today) {
                 let provider_id = if d.trigger.starts_with("offer-") { os.last().map(|o| o.provider_id) } else { None };
-                if let Some(id) = escalations::raise_once(tx, &NewEscalation {
-                    referral_id: Some(r.id),
-                    area_id: None,
-                    provider_id,
-                    rule: d.rule.as_str(),
-                    to: d.to.as_str(),
-                    trigger_key: &d.trigger,
-                    note: &d.note,
-                    raised_at: &now_s,
-                    raised_by: &user,
-                }, &now_s)? {
+                if let Some(id) = escalations::raise_once(
+                    tx,
+                    &NewEscalation {
+                        referral_id: Some(r.id),
+                        area_id: None,
+                        provider_id,
+                        rule: d.rule,
+                        to: d.to,
+                        trigger_key: &d.trigger,
+                        note: &d.note,
+                        raised_at: &now_s,
+                        raised_by: &user,
+                    },
+                    &now_s,
+                )? {
                     raised.push(id);
                 }
             }
         }
         // Several clients waiting in one area: one all-provider teleconference a week.
         let week = format!("{}-W{:02}", today.iso_week().year(), today.iso_week().week());
-        let mut areas: Vec<_> = on_list_by_area.into_iter().filter(|(_, n)| *n >= rules.thresholds.area_teleconference).collect();
+        let mut areas: Vec<_> =
+            on_list_by_area.into_iter().filter(|(_, n)| *n >= rules.thresholds.area_teleconference).collect();
         areas.sort();
         for (area_id, n) in areas {
-            let note = format!("{n} referrals waiting in the area: call an all-provider teleconference to split packages");
-            if let Some(id) = escalations::raise_once(tx, &NewEscalation {
-                referral_id: None,
-                area_id: Some(area_id),
-                provider_id: None,
-                rule: Rule::AreaTeleconference.as_str(),
-                to: Rule::AreaTeleconference.recipient().as_str(),
-                trigger_key: &week,
-                note: &note,
-                raised_at: &now_s,
-                raised_by: &user,
-            }, &now_s)? {
+            let note =
+                format!("{n} referrals waiting in the area: call an all-provider teleconference to split packages");
+            if let Some(id) = escalations::raise_once(
+                tx,
+                &NewEscalation {
+                    referral_id: None,
+                    area_id: Some(area_id),
+                    provider_id: None,
+                    rule: Rule::AreaTeleconference,
+                    to: Rule::AreaTeleconference.recipient(),
+                    trigger_key: &week,
+                    note: &note,
+                    raised_at: &now_s,
+                    raised_by: &user,
+                },
+                &now_s,
+            )? {
                 raised.push(id);
             }
         }
         Ok(raised)
     })?;
-    let new: Vec<_> = raised.iter().filter_map(|id| escalations::get(&store.conn, *id).ok().flatten()).collect();
-    let open = escalations::list(&store.conn, true, None)?;
+    let new: Vec<_> = raised.iter().filter_map(|id| escalations::get(store.conn(), *id).ok().flatten()).collect();
+    let open = escalations::list(store.conn(), true, None)?;
     if json {
         output::json(&json!({
             "raised": new.iter().map(escalation_json).collect::<Vec<_>>(),

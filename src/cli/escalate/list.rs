@@ -19,7 +19,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let json = ctx.json;
-    let list = escalations::list(&ctx.store()?.conn, args.open, args.referral)?;
+    let list = escalations::list(ctx.store()?.conn(), args.open, args.referral)?;
     if json {
         output::json(&list.iter().map(escalation_json).collect::<Vec<_>>());
     } else if list.is_empty() {

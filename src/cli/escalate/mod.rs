@@ -9,9 +9,11 @@ pub mod resolve;
 
 use super::ctx::Ctx;
 use super::Outcome;
-use crate::domain::dates::{json_instant, load_instant};
+use crate::domain::dates::json_instant;
+use crate::domain::model::Decision;
+use crate::domain::waiting::{Recipient, Rule};
 use crate::store::escalations::Escalation;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// Escalations: with no arguments, evaluate every open referral as of now and record each new
 /// escalation once (re-running creates no duplicates), grouped by who must act.
@@ -71,30 +73,44 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
 }
 
-/// SPEC §17 escalation JSON.
-pub fn escalation_json(e: &Escalation) -> Value {
-    let t = |s: &Option<String>| s.as_deref().and_then(load_instant).map(json_instant);
-    json!({
-        "id": e.id,
-        "referral": e.referral,
-        "rule": e.rule,
-        "to": e.to,
-        "raised_at": t(&Some(e.raised_at.clone())),
-        "resolved_at": t(&e.resolved_at),
-        "decision": e.decision,
-        "area": e.area,
-        "provider": e.provider,
-        "note": e.note,
-        "decision_note": e.decision_note,
-        "raised_by": e.raised_by,
-    })
+/// An escalation as scripts read it (SPEC §17).
+#[derive(Debug, Serialize)]
+pub struct EscalationJson {
+    pub id: i64,
+    pub referral: Option<i64>,
+    pub rule: Rule,
+    pub to: Recipient,
+    pub raised_at: String,
+    pub resolved_at: Option<String>,
+    pub decision: Option<Decision>,
+    pub area: Option<String>,
+    pub provider: Option<String>,
+    pub note: Option<String>,
+    pub decision_note: Option<String>,
+    pub raised_by: String,
+}
+
+pub fn escalation_json(e: &Escalation) -> EscalationJson {
+    EscalationJson {
+        id: e.id,
+        referral: e.referral,
+        rule: e.rule,
+        to: e.to,
+        raised_at: json_instant(e.raised_at),
+        resolved_at: e.resolved_at.map(json_instant),
+        decision: e.decision,
+        area: e.area.clone(),
+        provider: e.provider.clone(),
+        note: e.note.clone(),
+        decision_note: e.decision_note.clone(),
+        raised_by: e.raised_by.clone(),
+    }
 }
 
 /// Escalations grouped by who must act, for people.
 pub fn print_grouped(list: &[Escalation]) {
-    use crate::domain::waiting::Recipient;
     for who in Recipient::ALL {
-        let mine: Vec<&Escalation> = list.iter().filter(|e| e.to == who.as_str()).collect();
+        let mine: Vec<&Escalation> = list.iter().filter(|e| e.to == *who).collect();
         if mine.is_empty() {
             continue;
         }
@@ -104,10 +120,10 @@ pub fn print_grouped(list: &[Escalation]) {
             t.add_row(vec![
                 e.id.to_string(),
                 e.referral.map(|r| r.to_string()).or_else(|| e.area.clone()).unwrap_or_default(),
-                e.rule.clone(),
-                load_instant(&e.raised_at).map(crate::domain::dates::show_instant).unwrap_or_default(),
+                e.rule.to_string(),
+                crate::domain::dates::show_instant(e.raised_at),
                 e.note.clone().unwrap_or_default(),
-                e.decision.clone().unwrap_or_else(|| "open".into()),
+                e.decision.map(|d| d.to_string()).unwrap_or_else(|| "open".into()),
             ]);
         }
         println!("{t}");

@@ -45,8 +45,8 @@ pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
                 referral_id: Some(id),
                 area_id: None,
                 provider_id: provider.as_ref().map(|p| p.id),
-                rule: rule.as_str(),
-                to: to.as_str(),
+                rule,
+                to,
                 trigger_key: &trigger,
                 note: reason,
                 raised_at: &at_s,
@@ -57,7 +57,7 @@ pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
         .ok_or_else(|| UserError::new("the same escalation was just raised"))?;
         Ok(eid)
     })?;
-    let e = escalations::get(&store.conn, eid)?.ok_or_else(|| UserError::new("escalation vanished"))?;
+    let e = escalations::get(store.conn(), eid)?.ok_or_else(|| UserError::new("escalation vanished"))?;
     if json {
         output::json(&escalation_json(&e));
     } else {

@@ -3,26 +3,14 @@
 use super::escalation_json;
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
+use crate::domain::dates::show_date;
 use crate::domain::dates::store_instant;
-use crate::domain::model::words;
+use crate::domain::model::Decision;
 use crate::error::UserError;
 use crate::store::escalations;
 use crate::store::events::Event;
-use crate::store::referrals;
+use crate::store::{offers, referrals};
 use serde_json::json;
-
-words!(
-    /// The decisions an ASM (or AD) records (SPEC §17).
-    Decision {
-        ApproveNonContracted = "approve-non-contracted",
-        ApproachNext = "approach-next",
-        Wait = "wait",
-        AcceptFutureStart = "accept-future-start",
-        RefuseFutureStart = "refuse-future-start",
-        AllowSanctioned = "allow-sanctioned",
-        Noted = "noted",
-    }
-);
 
 /// Record the decision on an escalation. approve-non-contracted, approach-next,
 /// allow-sanctioned and accept-future-start change what `hcp offer` does next.
@@ -59,18 +47,23 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         if let Some(d) = &e.decision {
             return Err(UserError::new(format!("escalation {} was already resolved: {d}", e.id)).hint("raise a new one if the decision changes").into());
         }
-        escalations::resolve(tx, e.id, &at_s, &user, decision.as_str(), args.note.as_deref())?;
+        escalations::resolve(tx, e.id, &at_s, &user, decision, args.note.as_deref())?;
         if let Some(rid) = e.referral {
             // The ASM accepts the provider's later start: it becomes the requested start.
             if decision == Decision::AcceptFutureStart {
                 if let Some(offer_id) = e.trigger_key.strip_prefix("offer-").and_then(|s| s.parse::<i64>().ok()) {
-                    let fs: Option<String> = tx.query_row("SELECT future_start FROM offers WHERE id = ?1", [offer_id], |r| r.get(0))?;
+                    let fs = offers::get(tx, offer_id)?.future_start;
                     if let (Some(fs), Some(before)) = (fs, referrals::get(tx, rid)?) {
                         let mut r = before.clone();
-                        r.start_date = fs.clone();
-                        r.updated_at = now_s.clone();
-                        referrals::update(tx, &r)?;
-                        advice = Some(format!("requested start of referral {rid} is now {fs}; record the provider's acceptance with `hcp respond {rid} accept --provider \"{}\"`", e.provider.clone().unwrap_or_default()));
+                        r.start_date = fs;
+                        referrals::save(
+                            tx,
+                            &before,
+                            Event::new("requested start moved", "referral", &at_s, &now_s, &user)
+                                .details(json!({ "escalation": e.id, "decision": decision })),
+                            &mut r,
+                        )?;
+                        advice = Some(format!("requested start of referral {rid} is now {}; record the provider's acceptance with `hcp respond {rid} accept --provider \"{}\"`", show_date(fs), e.provider.clone().unwrap_or_default()));
                     }
                 }
             }
@@ -88,7 +81,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             .append(tx)?;
         Ok(())
     })?;
-    let e = escalations::get(&store.conn, args.esc_id)?.ok_or_else(|| UserError::new("escalation vanished"))?;
+    let e = escalations::get(store.conn(), args.esc_id)?.ok_or_else(|| UserError::new("escalation vanished"))?;
     if json {
         output::json(&escalation_json(&e));
     } else {

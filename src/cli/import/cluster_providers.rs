@@ -5,7 +5,7 @@ use super::{reference_csv, RowError};
 use crate::cli::ctx::Ctx;
 use crate::cli::Outcome;
 use crate::store::events::Event;
-use crate::store::reference;
+use crate::store::{providers, reference};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -24,69 +24,70 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let (ci, ri, pi) = (cols[0], cols[1], cols[2]);
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
-    let tx = store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut errors = Vec::new();
-    let mut ranks: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i + 2;
-        let Ok(rec) = rec else {
-            errors.push(RowError {
-                row,
-                column: "-".into(),
-                value: String::new(),
-                message: "cannot read the row".into(),
-            });
-            continue;
-        };
-        let get = |k: usize| rec.get(k).unwrap_or("").to_string();
-        let cluster = match reference::find_cluster(&tx, &get(ci)) {
-            Ok(c) => c,
-            Err(_) => {
+    let (done, errors) = store.write(|tx| {
+        let mut errors = Vec::new();
+        let mut ranks: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+        for (i, rec) in rdr.records().enumerate() {
+            let row = i + 2;
+            let Ok(rec) = rec else {
                 errors.push(RowError {
                     row,
-                    column: "cluster".into(),
-                    value: get(ci),
-                    message: "not a known cluster".into(),
+                    column: "-".into(),
+                    value: String::new(),
+                    message: "cannot read the row".into(),
                 });
                 continue;
-            }
-        };
-        let Ok(rank) = get(ri).parse::<i64>() else {
-            errors.push(RowError { row, column: "rank".into(), value: get(ri), message: "not a whole number".into() });
-            continue;
-        };
-        let provider = match reference::find_provider(&tx, &get(pi)) {
-            Ok(p) => p,
-            Err(_) => {
+            };
+            let get = |k: usize| rec.get(k).unwrap_or("").to_string();
+            let cluster = match reference::find_cluster(tx, &get(ci)) {
+                Ok(c) => c,
+                Err(_) => {
+                    errors.push(RowError {
+                        row,
+                        column: "cluster".into(),
+                        value: get(ci),
+                        message: "not a known cluster".into(),
+                    });
+                    continue;
+                }
+            };
+            let Ok(rank) = get(ri).parse::<i64>() else {
                 errors.push(RowError {
                     row,
-                    column: "provider".into(),
-                    value: get(pi),
-                    message: "not a known provider (add it with hcp provider add)".into(),
+                    column: "rank".into(),
+                    value: get(ri),
+                    message: "not a whole number".into(),
                 });
                 continue;
-            }
-        };
-        ranks.entry(cluster.id).or_default().push((rank, provider.id));
-    }
-    if args.strict && !errors.is_empty() {
-        return Err(strict_error(&errors));
-    }
-    let mut done = 0;
-    for (cluster_id, mut list) in ranks {
-        list.sort();
-        tx.execute("DELETE FROM cluster_providers WHERE cluster_id = ?1", [cluster_id])?;
-        for (i, (_, pid)) in list.iter().enumerate() {
-            tx.execute(
-                "INSERT OR IGNORE INTO cluster_providers (cluster_id, rank, provider_id) VALUES (?1, ?2, ?3)",
-                rusqlite::params![cluster_id, i as i64 + 1, pid],
-            )?;
-            done += 1;
+            };
+            let provider = match reference::find_provider(tx, &get(pi)) {
+                Ok(p) => p,
+                Err(_) => {
+                    errors.push(RowError {
+                        row,
+                        column: "provider".into(),
+                        value: get(pi),
+                        message: "not a known provider (add it with hcp provider add)".into(),
+                    });
+                    continue;
+                }
+            };
+            ranks.entry(cluster.id).or_default().push((rank, provider.id));
         }
-    }
-    Event::new("cluster providers imported", "cluster", &now_s, &now_s, &user)
-        .details(json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }))
-        .append(&tx)?;
-    tx.commit()?;
+        if args.strict && !errors.is_empty() {
+            return Err(strict_error(&errors));
+        }
+        let mut done = 0;
+        for (cluster_id, mut list) in ranks {
+            list.sort();
+            let ids: Vec<i64> = list.iter().map(|(_, pid)| *pid).collect();
+            providers::set_ranking(tx, providers::Ranking::Cluster(cluster_id), &ids)?;
+            done += ids.len();
+        }
+        Event::new("cluster providers imported", "cluster", &now_s, &now_s, &user)
+            .details(json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }))
+            .append(tx)?;
+        Ok((done, errors))
+    })?;
     report(json, done, &errors, "cluster ranks set")
 }

@@ -7,7 +7,6 @@ pub mod packages;
 use super::ctx::Ctx;
 use super::Outcome;
 use crate::error::UserError;
-use serde::Serialize;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -24,21 +23,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     }
 }
 
-/// One bad row: `row N, column C: what is wrong (value)`. Rows count as a spreadsheet shows
-/// them: the header is row 1.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RowError {
-    pub row: usize,
-    pub column: String,
-    pub value: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.message, self.value)
-    }
-}
+pub use crate::io::packages::RowError;
 
 /// A CSV reader over a file read into memory.
 pub type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;

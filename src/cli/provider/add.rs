@@ -91,7 +91,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             .append(tx)?;
         Ok(id)
     })?;
-    let p = providers::get(&store.conn, id)?;
+    let p = providers::get(store.conn(), id)?;
     if json {
         output::json(&provider_json(&p));
     } else {

@@ -12,7 +12,7 @@ pub struct Args {}
 
 pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
     let json = ctx.json;
-    let list = providers::list(&ctx.store()?.conn)?;
+    let list = providers::list(ctx.store()?.conn())?;
     if json {
         output::json(&list.iter().map(provider_json).collect::<Vec<_>>());
         return Ok(Exit::Done);

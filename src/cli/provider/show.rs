@@ -15,7 +15,7 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let json = ctx.json;
-    let conn = &ctx.store()?.conn;
+    let conn = &ctx.store()?.conn();
     let p = providers::get(conn, reference::find_provider(conn, &args.name)?.id)?;
     if json {
         output::json(&provider_json(&p));

@@ -5,7 +5,6 @@ use super::{apply, recheck, report, PackageArgs};
 use crate::cli::ctx::Ctx;
 use crate::cli::Outcome;
 use crate::domain::dates::store_instant;
-use crate::domain::model::State;
 use crate::error::UserError;
 use crate::store::events::Event;
 use crate::store::referrals::{self, Referral};
@@ -77,20 +76,14 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
     let package = a.clone();
     let store = ctx.store()?;
     let (id, missing) = store.write(|tx| {
-        let mut r = Referral {
-            state: State::Incomplete.as_str().into(),
-            received_at: now_s.clone(),
-            created_at: now_s.clone(),
-            updated_at: now_s.clone(),
-            ..Default::default()
-        };
+        let mut r = Referral::new(now);
         apply(tx, &mut r, &package)?;
         let missing = recheck(&mut r, &rules, now);
         let id = referrals::insert(tx, &r)?;
         r.id = id;
         Event::new("referral added", "referral", &now_s, &now_s, &user)
             .on(Some(id), Some(id))
-            .details(serde_json::json!({ "state": r.state, "missing": r.missing_items() }))
+            .details(serde_json::json!({ "state": r.state, "missing": r.missing }))
             .change(None, Some(serde_json::to_value(&r)?))
             .append(tx)?;
         Ok((id, missing))

@@ -3,11 +3,9 @@
 use crate::cli::ctx::Ctx;
 use crate::cli::view::load_referral;
 use crate::cli::{output, Exit, Outcome};
-use crate::domain::dates::store_instant;
-use crate::domain::model::State;
+use crate::domain::lifecycle;
 use crate::error::UserError;
-use crate::store::events::Event;
-use crate::store::referrals;
+use crate::store::lifecycle::{apply, Stamp};
 
 /// Cancel a referral that is not yet active. The reason is required and kept.
 #[derive(Debug, clap::Args)]
@@ -24,40 +22,25 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    if args.reason.trim().is_empty() {
+    let reason = args.reason.trim().to_string();
+    if reason.is_empty() {
         return Err(UserError::usage("--reason is empty").hint("say why the referral is cancelled").into());
     }
     let at = ctx.at(args.at.as_deref())?;
-    let (at_s, now_s, user) = (store_instant(at), ctx.now_str(), ctx.user.clone());
-    let json = ctx.json;
+    let (now, user, json) = (ctx.now, ctx.user.clone(), ctx.json);
+    let stamp = Stamp { at, now, user: &user };
     let store = ctx.store()?;
     let r = store.write(|tx| {
         let before = load_referral(tx, args.id)?;
-        let state = State::parse(&before.state).unwrap_or(State::Incomplete);
-        if !state.open() {
-            return Err(UserError::new(format!(
-                "referral {} is {state}; only a referral not yet active can be cancelled",
-                args.id
-            ))
-            .hint("an active package ends rather than being cancelled")
-            .into());
-        }
-        let mut r = before.clone();
-        r.state = State::Cancelled.as_str().into();
-        r.cancel_reason = Some(args.reason.trim().to_string());
-        referrals::save(
-            tx,
-            &before,
-            Event::new("referral cancelled", "referral", &at_s, &now_s, &user)
-                .details(serde_json::json!({ "reason": args.reason.trim() })),
-            &mut r,
-        )?;
-        Ok(r)
+        let t = lifecycle::cancel(&before, before.state, &reason)?;
+        let after = t.referral.clone();
+        apply(tx, &before, t, &stamp)?;
+        Ok(after)
     })?;
     if json {
         output::json(&serde_json::json!({ "id": r.id, "state": r.state, "cancel_reason": r.cancel_reason }));
     } else {
-        println!("Referral {} cancelled: {}", r.id, args.reason.trim());
+        println!("Referral {} cancelled: {reason}", r.id);
     }
     Ok(Exit::Done)
 }

@@ -3,6 +3,7 @@
 use crate::cli::ctx::Ctx;
 use crate::cli::view::{self, ReferralView};
 use crate::cli::{output, Exit, Outcome};
+use crate::domain::dates::show_date;
 use crate::domain::model::{Rag, State};
 use crate::error::UserError;
 use crate::store::{offers, reference, referrals};
@@ -30,17 +31,11 @@ pub struct Args {
 pub fn views_in(ctx: &mut Ctx, states: &[State]) -> anyhow::Result<Vec<ReferralView>> {
     let rules = ctx.rules()?;
     let now = ctx.now;
-    let conn = &ctx.store()?.conn;
+    let conn = ctx.store()?.conn();
     let names = view::Names::load(conn)?;
-    let states: Vec<&str> = if states.is_empty() {
-        State::ALL.iter().map(|s| s.as_str()).collect()
-    } else {
-        states.iter().map(|s| s.as_str()).collect()
-    };
-    let placeholders = (1..=states.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-    let params: Vec<&dyn rusqlite::ToSql> = states.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-    let all = referrals::select(conn, &format!("WHERE state IN ({placeholders}) ORDER BY id"), &params)?;
-    let mut offers = offers::for_states(conn, &states)?;
+    let states = if states.is_empty() { State::ALL } else { states };
+    let all = referrals::in_states(conn, states)?;
+    let mut offers = offers::for_states(conn, states)?;
     Ok(all
         .into_iter()
         .map(|r| {
@@ -58,7 +53,7 @@ pub fn views(
     rag: Option<Rag>,
 ) -> anyhow::Result<Vec<ReferralView>> {
     let area = match area {
-        Some(a) => Some(reference::find_area(&ctx.store()?.conn, a)?.name),
+        Some(a) => Some(reference::find_area(ctx.store()?.conn(), a)?.name),
         None => None,
     };
     // A lapse turns a stored `offered` or `considering` into `waiting`, so read those too.
@@ -127,8 +122,8 @@ pub fn print_table(list: &[ReferralView]) {
             v.area.clone().unwrap_or_default(),
             v.cluster.clone().unwrap_or_default(),
             v.package_line(),
-            v.r.start_date.clone(),
-            v.r.missing.replace(',', ", "),
+            show_date(v.r.start_date),
+            v.r.missing.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", "),
         ]);
     }
     println!("{t}");

@@ -8,9 +8,8 @@ pub mod update;
 
 use super::ctx::{parse_date_arg, parse_time_arg, Ctx, Rules};
 use super::{Exit, Outcome};
-use crate::domain::completeness::{check, Missing, ReferralFacts};
-use crate::domain::dates::{load_instant, london_date, store_instant};
-use crate::domain::model::{Funding, Item, State, Team};
+use crate::domain::completeness::Missing;
+use crate::domain::model::{Funding, Item, Team};
 use crate::domain::text::{normalise_postcode, parse_hours_to_minutes, parse_pence};
 use crate::error::UserError;
 use crate::store::reference;
@@ -161,13 +160,10 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
         r.name = v.trim().to_string();
     }
     if let Some(v) = &a.team {
-        r.team = Team::parse(v)
-            .ok_or_else(|| {
-                UserError::usage(format!("--team '{v}' is not a referring team"))
-                    .hint(format!("use one of: {}", Team::names()))
-            })?
-            .as_str()
-            .into();
+        r.team = Team::parse(v).ok_or_else(|| {
+            UserError::usage(format!("--team '{v}' is not a referring team"))
+                .hint(format!("use one of: {}", Team::names()))
+        })?;
     }
     if let Some(v) = &a.referrer {
         r.referrer = v.trim().to_string();
@@ -176,10 +172,10 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
         r.referrer_email = Some(v.trim().to_string()).filter(|s| !s.is_empty());
     }
     if let Some(v) = &a.received {
-        r.received_at = store_instant(parse_time_arg("--received", v)?);
+        r.received_at = parse_time_arg("--received", v)?;
     }
     if let Some(v) = &a.start {
-        r.start_date = parse_date_arg("--start", v)?.to_string();
+        r.start_date = parse_date_arg("--start", v)?;
     }
     if let Some(v) = a.calls_per_day {
         r.calls_per_day = v;
@@ -206,18 +202,13 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     r.bypass_keah |= a.bypass_keah;
     r.minor_change |= a.minor_change;
     if let Some(v) = &a.funding {
-        r.funding = Some(
-            Funding::parse(v)
-                .ok_or_else(|| {
-                    UserError::usage(format!("--funding '{v}' is not a funding type"))
-                        .hint(format!("use one of: {}", Funding::names()))
-                })?
-                .as_str()
-                .into(),
-        );
+        r.funding = Some(Funding::parse(v).ok_or_else(|| {
+            UserError::usage(format!("--funding '{v}' is not a funding type"))
+                .hint(format!("use one of: {}", Funding::names()))
+        })?);
     }
     if let Some(v) = &a.enablement_ended {
-        r.enablement_ended = Some(parse_date_arg("--enablement-ended", v)?.to_string());
+        r.enablement_ended = Some(parse_date_arg("--enablement-ended", v)?);
     }
     if let Some(v) = &a.risk {
         r.risk = Some(v.trim().to_string()).filter(|s| !s.is_empty());
@@ -226,7 +217,6 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
         r.time_critical = Some(v.trim().to_string()).filter(|s| !s.is_empty());
     }
     if !a.docs.is_empty() {
-        let mut docs = r.docs_set();
         for d in &a.docs {
             let d = d.trim();
             if d.is_empty() {
@@ -236,9 +226,8 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
                 UserError::usage(format!("--doc '{d}' is not a document hcp knows"))
                     .hint(format!("use one of: {}", Item::document_names()))
             })?;
-            docs.insert(item);
+            r.add_doc(item);
         }
-        r.docs = docs.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
     }
     if let Some(v) = &a.authorised_weekly {
         r.authorised_weekly_pence = Some(
@@ -253,7 +242,7 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
         r.notes = Some(v.clone());
     }
     if let Some(v) = &a.dob {
-        r.date_of_birth = Some(parse_date_arg("--dob", v)?.to_string());
+        r.date_of_birth = Some(parse_date_arg("--dob", v)?);
     }
     if let Some(v) = &a.address {
         r.address = Some(v.trim().to_string());
@@ -287,48 +276,9 @@ pub fn place(conn: &Connection, r: &mut Referral) -> Result<()> {
     Ok(())
 }
 
-pub fn facts(r: &Referral) -> ReferralFacts {
-    let received = load_instant(&r.received_at).map(london_date).unwrap_or_default();
-    ReferralFacts {
-        team: Team::parse(&r.team).unwrap_or(Team::Act),
-        funding: r.funding.as_deref().and_then(Funding::parse),
-        known_to_act: r.known_to_act,
-        recent_keah: r.in_keah || r.recent_keah,
-        bypass_keah: r.bypass_keah,
-        risk_flagged: r.risk.is_some(),
-        time_critical: r.time_critical.is_some(),
-        docs: r.docs_set(),
-        has_cluster: r.cluster_id.is_some(),
-        postcode_given: r.postcode.is_some(),
-        received,
-        start: super::view::date(&r.start_date).unwrap_or(received),
-        calls_per_day: r.calls_per_day,
-        minutes_per_call: r.minutes_per_call,
-        weekly_minutes: r.weekly_minutes,
-        authorised_weekly_pence: r.authorised_weekly_pence,
-        estimated_weekly_pence: r.estimated_weekly_pence,
-        enablement_ended: r.enablement_ended.as_deref().and_then(super::view::date),
-    }
-}
-
-/// Run the completeness check and move the referral between `incomplete` and `waiting`:
-/// when it passes the referral joins the list with list date = `at` (SPEC §5).
+/// Run the completeness check; a referral that passes joins the list (SPEC §5).
 pub fn recheck(r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Vec<Missing> {
-    let missing = check(&facts(r), &rules.calendar, &rules.completeness);
-    r.missing = missing.iter().map(|m| m.item.as_str()).collect::<Vec<_>>().join(",");
-    let state = State::parse(&r.state).unwrap_or(State::Incomplete);
-    match (state, missing.is_empty()) {
-        (State::Incomplete, true) => {
-            r.state = State::Waiting.as_str().into();
-            r.list_date = Some(store_instant(at));
-        }
-        (State::Waiting, false) => {
-            r.state = State::Incomplete.as_str().into();
-            r.list_date = None;
-        }
-        _ => {}
-    }
-    missing
+    crate::domain::intake::recheck(r, &rules.calendar, &rules.completeness, at)
 }
 
 /// Print the outcome of add/update: the referral, and the missing-information email if incomplete.
@@ -336,7 +286,7 @@ pub fn report(ctx: &mut Ctx, id: i64, missing: &[Missing], email_to: Option<&std
     let rules = ctx.rules()?;
     let now = ctx.now;
     let json = ctx.json;
-    let conn = &ctx.store()?.conn;
+    let conn = ctx.store()?.conn();
     let view = super::view::load(conn, &rules, now, id)?;
     let email = (!missing.is_empty()).then(|| crate::io::email::missing_information(&view.r, missing));
     if let (Some(path), Some(text)) = (email_to, &email) {
@@ -349,9 +299,10 @@ pub fn report(ctx: &mut Ctx, id: i64, missing: &[Missing], email_to: Option<&std
         })?;
     }
     if json {
-        let mut v = view.to_json(now);
-        v["email"] = email.clone().map(serde_json::Value::String).unwrap_or(serde_json::Value::Null);
-        super::output::json(&v);
+        super::output::json(&super::output::With {
+            base: view.to_json(now),
+            extra: serde_json::json!({ "email": email }),
+        });
     } else {
         show::print_card(&view);
         if let Some(text) = &email {

@@ -3,8 +3,7 @@
 use crate::cli::ctx::Ctx;
 use crate::cli::view::{self, ReferralView};
 use crate::cli::{output, Exit, Outcome};
-use crate::domain::dates::{load_instant, show_instant};
-use crate::domain::model::Team;
+use crate::domain::dates::{show_date, show_instant};
 use crate::domain::text::show_pence;
 
 /// Show one referral: state, RAG, days waiting, place, package, documents, offers, deadlines.
@@ -22,15 +21,21 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let rules = ctx.rules()?;
     let now = ctx.now;
     let json = ctx.json;
-    let conn = &ctx.store()?.conn;
+    let conn = &ctx.store()?.conn();
     let v = view::load(conn, &rules, now, args.id)?;
     if json {
-        let mut j = v.to_json(now);
+        let j = v.to_json(now);
         if args.show_rates {
-            j["authorised_weekly"] = v.r.authorised_weekly_pence.map(|p| p as f64 / 100.0).into();
-            j["estimated_weekly"] = v.r.estimated_weekly_pence.map(|p| p as f64 / 100.0).into();
+            output::json(&output::With {
+                base: j,
+                extra: serde_json::json!({
+                    "authorised_weekly": v.r.authorised_weekly_pence.map(|p| p as f64 / 100.0),
+                    "estimated_weekly": v.r.estimated_weekly_pence.map(|p| p as f64 / 100.0),
+                }),
+            });
+        } else {
+            output::json(&j);
         }
-        output::json(&j);
     } else {
         print_card(&v);
         if args.show_rates {
@@ -43,20 +48,20 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         if !v.offers.is_empty() {
             let mut t = output::table(&["offer", "provider", "tier", "offered", "deadline", "response", "reason"]);
             for o in &v.offers {
-                let j = view::offer_json(o, now);
+                let j = view::OfferJson::new(o, now);
                 let f = o.facts();
                 t.add_row(vec![
                     o.id.to_string(),
                     o.provider.clone(),
-                    o.tier.replace('_', " "),
+                    o.tier.plain().to_string(),
                     show_instant(f.offered_at),
                     show_instant(f.deadline),
                     format!(
                         "{}{}",
-                        j["response"].as_str().unwrap_or("awaiting"),
-                        if j["late"].as_bool() == Some(true) { " (late)" } else { "" }
+                        j.response.map(|r| r.as_str()).unwrap_or("awaiting"),
+                        if j.late { " (late)" } else { "" }
                     ),
-                    o.reason.clone().or_else(|| o.reason_text.clone()).unwrap_or_default(),
+                    j.reason.unwrap_or_default(),
                 ]);
             }
             println!("{t}");
@@ -68,7 +73,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
 /// The referral card for people.
 pub fn print_card(v: &ReferralView) {
     let r = &v.r;
-    let team = Team::parse(&r.team).map(|t| t.label()).unwrap_or("?");
+    let team = r.team.label();
     let rag = v.rag.map(|x| x.as_str().to_uppercase()).unwrap_or_else(|| "-".into());
     let waiting = v.working_days_waiting.map(|d| format!("{d} working days")).unwrap_or_else(|| "-".into());
     let mut t = output::table(&["Referral", &format!("{} — {}", r.id, r.name)]);
@@ -88,7 +93,7 @@ pub fn print_card(v: &ReferralView) {
             format!("{} / {}", v.cluster.as_deref().unwrap_or("-"), v.area.as_deref().unwrap_or("-")),
         ),
         ("Package".into(), v.package_line()),
-        ("Requested start".into(), r.start_date.clone()),
+        ("Requested start".into(), show_date(r.start_date)),
         (
             "Referred by".into(),
             format!(
@@ -97,11 +102,8 @@ pub fn print_card(v: &ReferralView) {
                 r.referrer_email.as_ref().map(|e| format!(" <{e}>")).unwrap_or_default()
             ),
         ),
-        ("Received".into(), load_instant(&r.received_at).map(show_instant).unwrap_or_default()),
-        (
-            "Listed".into(),
-            r.list_date.as_deref().and_then(load_instant).map(show_instant).unwrap_or_else(|| "-".into()),
-        ),
+        ("Received".into(), show_instant(r.received_at)),
+        ("Listed".into(), r.list_date.map(show_instant).unwrap_or_else(|| "-".into())),
     ];
     let mut flags = Vec::new();
     for (on, label) in [
@@ -127,23 +129,26 @@ pub fn print_card(v: &ReferralView) {
     if !flags.is_empty() {
         rows.push(("Flags".into(), flags.join("; ")));
     }
-    rows.push(("Documents".into(), if r.docs.is_empty() { "none".into() } else { r.docs.replace(',', ", ") }));
-    let missing = r.missing_items();
-    if !missing.is_empty() {
-        rows.push(("Missing".into(), missing.join(", ")));
+    let words = |items: &[crate::domain::model::Item]| items.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ");
+    rows.push(("Documents".into(), if r.docs.is_empty() { "none".into() } else { words(&r.docs) }));
+    if !r.missing.is_empty() {
+        rows.push(("Missing".into(), words(&r.missing)));
     }
     if let Some(p) = &v.provider {
-        rows.push(("Provider".into(), format!("{p} ({})", r.placement_type.as_deref().unwrap_or("contract"))));
+        rows.push(("Provider".into(), format!("{p} ({})", r.placement_type.map(|t| t.as_str()).unwrap_or("contract"))));
     }
-    for (label, val) in [
-        ("Confirmed start", &r.confirmed_start),
-        ("SDO due", &r.sdo_due),
-        ("Financial assessment due", &r.fa_due),
-        ("Cancelled", &r.cancel_reason),
-    ] {
-        if let Some(x) = val {
-            rows.push((label.into(), x.clone()));
+    for (label, val) in
+        [("Confirmed start", r.confirmed_start), ("SDO due", r.sdo_due), ("Financial assessment due", r.fa_due)]
+    {
+        if let Some(d) = val {
+            rows.push((label.into(), show_date(d)));
         }
+    }
+    if !r.call_times.is_empty() {
+        rows.push(("Call times".into(), crate::domain::record::show_call_times(&r.call_times)));
+    }
+    if let Some(x) = &r.cancel_reason {
+        rows.push(("Cancelled".into(), x.clone()));
     }
     if let Some(n) = &r.notes {
         rows.push(("Notes".into(), n.clone()));

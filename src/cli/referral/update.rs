@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 /// Undo what `--clear` names; a name hcp does not know is a usage error.
-fn clear(r: &mut crate::store::referrals::Referral, fields: &[String]) -> anyhow::Result<()> {
+fn clear(r: &mut crate::domain::record::Referral, fields: &[String]) -> anyhow::Result<()> {
     use crate::domain::model::Item;
     for f in fields.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
         match f {
@@ -56,10 +56,7 @@ fn clear(r: &mut crate::store::referrals::Referral, fields: &[String]) -> anyhow
                 r.cluster_id = None;
             }
             other => match Item::parse(other).filter(|i| i.is_document()) {
-                Some(item) => {
-                    let docs: Vec<&str> = r.docs_set().into_iter().filter(|d| *d != item).map(|d| d.as_str()).collect();
-                    r.docs = docs.join(",");
-                }
+                Some(item) => r.remove_doc(item),
                 None => {
                     return Err(UserError::usage(format!("--clear '{other}' is not something hcp can clear"))
                         .hint("clear one of: double-handed, lives-alone, known-to-act, dementia, hospital-discharge, in-keah, recent-keah, bypass-keah, risk, time-critical, hours-per-week, cluster, or a document name")
@@ -80,7 +77,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let store = ctx.store()?;
     let missing = store.write(|tx| {
         let before = load_referral(tx, id)?;
-        let state = State::parse(&before.state).unwrap_or(State::Incomplete);
+        let state = before.state;
         if state.closed_for_update() {
             return Err(UserError::new(format!(
                 "referral {id} is {state}; its package details can no longer be changed"
@@ -100,16 +97,16 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         }
         let missing = recheck(&mut r, &rules, now);
         if let Some((b, a)) = referrals::diff(&before, &r) {
-            r.updated_at = now_s.clone();
+            r.updated_at = now;
             referrals::update(tx, &r)?;
-            let event = if before.state == "incomplete" && r.state == "waiting" {
+            let event = if before.state == State::Incomplete && r.state == State::Waiting {
                 "referral complete: listed"
             } else {
                 "referral updated"
             };
             Event::new(event, "referral", &now_s, &now_s, &user)
                 .on(Some(id), Some(id))
-                .details(serde_json::json!({ "state": r.state, "missing": r.missing_items() }))
+                .details(serde_json::json!({ "state": r.state, "missing": r.missing }))
                 .change(Some(b), Some(a))
                 .append(tx)?;
         }

@@ -1,0 +1,129 @@
+-- hcp schema, migration 2: the typed model. Enum columns get CHECK constraints listing every word
+-- hcp writes; the documents checklist, missing items and call times become JSON arrays (they were
+-- comma-joined text). SQLite cannot add a CHECK to a column, so each table is rebuilt the SQLite
+-- way (create new, copy, drop old, rename) in the migration's one transaction, with foreign keys
+-- off (store::migrate) and checked before commit. Data is kept.
+
+CREATE TABLE referrals_v2 (
+    id                      INTEGER PRIMARY KEY,
+    client_id               TEXT NOT NULL,
+    name                    TEXT NOT NULL,
+    date_of_birth           TEXT,
+    address                 TEXT,
+    postcode                TEXT,
+    msoa_code               TEXT REFERENCES msoas(code),
+    cluster_id              INTEGER REFERENCES clusters(id),
+    cluster_by_hand         INTEGER NOT NULL DEFAULT 0,
+    next_of_kin             TEXT,
+    lives_alone             INTEGER NOT NULL DEFAULT 0,
+    known_to_act            INTEGER NOT NULL DEFAULT 0,
+    dementia                INTEGER NOT NULL DEFAULT 0,
+    funding                 TEXT CHECK (funding IN ('kcc', 'self', 'chc', 'other-la')),
+    team                    TEXT NOT NULL CHECK (team IN ('act', 'stp', 'keah')),
+    referrer                TEXT NOT NULL,
+    referrer_email          TEXT,
+    received_at             TEXT NOT NULL,
+    start_date              TEXT NOT NULL,
+    calls_per_day           INTEGER NOT NULL,
+    minutes_per_call        INTEGER NOT NULL,
+    weekly_minutes          INTEGER NOT NULL,
+    hours_given             INTEGER NOT NULL DEFAULT 0,
+    double_handed           INTEGER NOT NULL DEFAULT 0,
+    hospital_discharge      INTEGER NOT NULL DEFAULT 0,
+    in_keah                 INTEGER NOT NULL DEFAULT 0,
+    recent_keah             INTEGER NOT NULL DEFAULT 0,
+    bypass_keah             INTEGER NOT NULL DEFAULT 0,
+    enablement_ended        TEXT,
+    risk                    TEXT,
+    time_critical           TEXT,
+    docs                    TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(docs) AND json_type(docs) = 'array'),
+    authorised_weekly_pence INTEGER,
+    estimated_weekly_pence  INTEGER,
+    notes                   TEXT,
+    state                   TEXT NOT NULL CHECK (state IN ('incomplete', 'waiting', 'offered', 'considering', 'tentative',
+                                'accepted', 'confirmed', 'active', 'cancelled', 'ended')),
+    missing                 TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(missing) AND json_type(missing) = 'array'),
+    list_date               TEXT,
+    parent_id               INTEGER REFERENCES referrals(id),
+    handback                INTEGER NOT NULL DEFAULT 0,
+    minor_change            INTEGER NOT NULL DEFAULT 0,
+    provider_id             INTEGER REFERENCES providers(id),
+    placement_type          TEXT CHECK (placement_type IN ('contract', 'exception', 'indi')),
+    accepted_at             TEXT,
+    confirmed_at            TEXT,
+    confirmed_start         TEXT,
+    provider_ref            TEXT,
+    call_times              TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(call_times) AND json_type(call_times) = 'array'),
+    indi_completed_at       TEXT,
+    sdo_due                 TEXT,
+    sdo_sent_at             TEXT,
+    fa_due                  TEXT,
+    fa_done_at              TEXT,
+    cancel_reason           TEXT,
+    created_at              TEXT NOT NULL,
+    updated_at              TEXT NOT NULL
+) STRICT;
+
+INSERT INTO referrals_v2 (id, client_id, name, date_of_birth, address, postcode, msoa_code, cluster_id, cluster_by_hand, next_of_kin, lives_alone, known_to_act, dementia, funding, team, referrer, referrer_email, received_at, start_date, calls_per_day, minutes_per_call, weekly_minutes, hours_given, double_handed, hospital_discharge, in_keah, recent_keah, bypass_keah, enablement_ended, risk, time_critical, docs, authorised_weekly_pence, estimated_weekly_pence, notes, state, missing, list_date, parent_id, handback, minor_change, provider_id, placement_type, accepted_at, confirmed_at, confirmed_start, provider_ref, call_times, indi_completed_at, sdo_due, sdo_sent_at, fa_due, fa_done_at, cancel_reason, created_at, updated_at)
+SELECT id, client_id, name, date_of_birth, address, postcode, msoa_code, cluster_id, cluster_by_hand, next_of_kin, lives_alone, known_to_act, dementia, funding, team, referrer, referrer_email, received_at, start_date, calls_per_day, minutes_per_call, weekly_minutes, hours_given, double_handed, hospital_discharge, in_keah, recent_keah, bypass_keah, enablement_ended, risk, time_critical, CASE WHEN docs IS NULL OR trim(docs) = '' THEN '[]' ELSE '["' || replace(replace(docs, ' ', ''), ',', '","') || '"]' END, authorised_weekly_pence, estimated_weekly_pence, notes, state, CASE WHEN missing IS NULL OR trim(missing) = '' THEN '[]' ELSE '["' || replace(replace(missing, ' ', ''), ',', '","') || '"]' END, list_date, parent_id, handback, minor_change, provider_id, placement_type, accepted_at, confirmed_at, confirmed_start, provider_ref, CASE WHEN call_times IS NULL OR trim(call_times) = '' THEN '[]' ELSE '["' || replace(replace(call_times, ' ', ''), ',', '","') || '"]' END, indi_completed_at, sdo_due, sdo_sent_at, fa_due, fa_done_at, cancel_reason, created_at, updated_at
+FROM referrals;
+
+CREATE TABLE offers_v2 (
+    id              INTEGER PRIMARY KEY,
+    referral_id     INTEGER NOT NULL REFERENCES referrals(id),
+    provider_id     INTEGER NOT NULL REFERENCES providers(id),
+    tier            TEXT NOT NULL CHECK (tier IN ('clustered', 'other_contracted', 'non_contracted')),
+    placement_type  TEXT NOT NULL CHECK (placement_type IN ('contract', 'exception', 'indi')),
+    offered_at      TEXT NOT NULL,
+    deadline        TEXT NOT NULL,
+    response        TEXT CHECK (response IN ('accept', 'tentative', 'decline', 'considering', 'partial', 'lapsed')),
+    responded_at    TEXT,
+    reason          TEXT CHECK (reason IN ('no-capacity', 'geography', 'call-times', 'double-handed', 'complexity', 'price', 'other')),
+    reason_text     TEXT,
+    until           TEXT,
+    future_start    TEXT,
+    calls           INTEGER,
+    override_reason TEXT,
+    offered_by      TEXT NOT NULL
+) STRICT;
+
+INSERT INTO offers_v2 (id, referral_id, provider_id, tier, placement_type, offered_at, deadline, response, responded_at, reason, reason_text, until, future_start, calls, override_reason, offered_by) SELECT id, referral_id, provider_id, tier, placement_type, offered_at, deadline, response, responded_at, reason, reason_text, until, future_start, calls, override_reason, offered_by FROM offers;
+
+CREATE TABLE escalations_v2 (
+    id          INTEGER PRIMARY KEY,
+    referral_id INTEGER REFERENCES referrals(id),
+    area_id     INTEGER REFERENCES areas(id),
+    provider_id INTEGER REFERENCES providers(id),
+    rule        TEXT NOT NULL CHECK (rule IN (
+        'waiting-5', 'waiting-10', 'lapsed', 'considering', 'considering-expired', 'future-start',
+        'non-contracted-permission', 'sanctioned', 'confirmation-overdue', 'sdo-overdue', 'financial-assessment-overdue',
+        'handback', 'area-teleconference', 'keah-overstayer', 'flex-day-7', 'multiple-handback-teleconference',
+        'provider-teleconference', 'exit-debrief', 'pir-overdue', 'ais-overdue', 'manual')),
+    to_whom     TEXT NOT NULL CHECK (to_whom IN ('po', 'asm', 'tm', 'ad', 'amt', 'cm')),
+    trigger_key TEXT NOT NULL,
+    note        TEXT,
+    raised_at   TEXT NOT NULL,
+    raised_by   TEXT NOT NULL,
+    resolved_at TEXT,
+    resolved_by TEXT,
+    decision    TEXT CHECK (decision IN ('approve-non-contracted', 'approach-next', 'wait', 'accept-future-start',
+        'refuse-future-start', 'allow-sanctioned', 'noted')),
+    decision_note TEXT
+) STRICT;
+
+INSERT INTO escalations_v2 (id, referral_id, area_id, provider_id, rule, to_whom, trigger_key, note, raised_at, raised_by, resolved_at, resolved_by, decision, decision_note) SELECT id, referral_id, area_id, provider_id, rule, to_whom, trigger_key, note, raised_at, raised_by, resolved_at, resolved_by, decision, decision_note FROM escalations;
+
+DROP TABLE escalations;
+DROP TABLE offers;
+DROP TABLE referrals;
+ALTER TABLE referrals_v2 RENAME TO referrals;
+ALTER TABLE offers_v2 RENAME TO offers;
+ALTER TABLE escalations_v2 RENAME TO escalations;
+
+CREATE INDEX referrals_state ON referrals(state);
+CREATE INDEX referrals_client ON referrals(client_id, received_at);
+CREATE INDEX referrals_cluster ON referrals(cluster_id);
+CREATE INDEX offers_referral ON offers(referral_id, offered_at);
+CREATE INDEX offers_provider ON offers(provider_id, offered_at);
+CREATE UNIQUE INDEX escalations_once ON escalations(rule, IFNULL(referral_id, 0), IFNULL(area_id, 0), trigger_key);
+CREATE INDEX escalations_referral ON escalations(referral_id);

@@ -1,0 +1,12 @@
+//! The rules that come from settings and the calendar, loaded once per command and passed to
+//! the domain's decisions.
+
+use super::calendar::WorkingCalendar;
+use super::completeness::CompletenessRules;
+use super::waiting::Thresholds;
+
+pub struct Rules {
+    pub calendar: WorkingCalendar,
+    pub thresholds: Thresholds,
+    pub completeness: CompletenessRules,
+}

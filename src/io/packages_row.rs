@@ -1,0 +1,248 @@
+//! Reading one row of the Packages spreadsheet into a referral (SPEC §12): each cell read, and a
+//! bad one reported as `row N, column C: what is wrong (value)`.
+
+use super::packages::{read_count, read_date, read_instant, read_status, RowError, STATUS_FORMS};
+use crate::domain::import::{SheetProvider, SheetRow};
+use crate::domain::model::{Funding, Item, State, Team};
+use crate::domain::record::Referral;
+use crate::domain::text::{fold, normalise_postcode, parse_call_minutes, parse_hours_to_minutes, parse_yes_no};
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// Finds a postcode's MSOA and cluster id.
+pub type PlaceOf<'a> = dyn Fn(&str) -> anyhow::Result<Option<(String, i64)>> + 'a;
+
+/// What reading a row needs to know from the database, loaded once per import.
+#[derive(Debug, Default)]
+pub struct Lookups {
+    /// Providers by folded name.
+    pub providers: HashMap<String, SheetProvider>,
+    /// Clusters by folded name.
+    pub clusters: HashMap<String, i64>,
+    /// (cluster, provider) pairs: the provider is clustered there.
+    pub clustered: HashSet<(i64, i64)>,
+}
+
+pub struct Cells<'a> {
+    pub row: usize,
+    pub rec: &'a csv::StringRecord,
+    pub cols: &'a FxHashMap<&'static str, (usize, String)>,
+    pub errors: Vec<RowError>,
+}
+
+impl Cells<'_> {
+    pub fn raw(&self, col: &str) -> Option<&str> {
+        self.cols.get(col).map(|(i, _)| self.rec.get(*i).unwrap_or("").trim())
+    }
+    pub fn text(&self, col: &str) -> Option<String> {
+        self.raw(col).filter(|s| !s.is_empty()).map(str::to_string)
+    }
+    pub fn err(&mut self, col: &str, value: &str, message: impl Into<String>) {
+        let column = self.cols.get(col).map(|c| c.1.clone()).unwrap_or_else(|| col.to_string());
+        self.errors.push(RowError { row: self.row, column, value: value.to_string(), message: message.into() });
+    }
+    pub fn required(&mut self, col: &str) -> Option<String> {
+        let v = self.text(col);
+        if v.is_none() {
+            self.err(col, "", "is empty; every row needs it");
+        }
+        v
+    }
+    pub fn read<T>(&mut self, col: &str, f: impl Fn(&str) -> Option<T>, what: &str) -> Option<T> {
+        let v = self.text(col)?;
+        let out = f(&v);
+        if out.is_none() {
+            self.err(col, &v, format!("not {what}"));
+        }
+        out
+    }
+    pub fn flag(&mut self, col: &str) -> bool {
+        self.read(col, parse_yes_no, "yes or no").unwrap_or(false)
+    }
+}
+
+/// Read one row into a referral, or None with the row's errors in `cells`. `place` finds a
+/// postcode's MSOA and cluster.
+pub fn read_row(
+    place: &PlaceOf,
+    lk: &Lookups,
+    cells: &mut Cells,
+    unmapped: &[(usize, String)],
+    now: DateTime<Utc>,
+    doc_cols: bool,
+) -> anyhow::Result<Option<SheetRow>> {
+    let mut r = Referral::new(now);
+    let client = cells.required("Client ID");
+    let name = cells.required("Client Name");
+    let team = match cells.text("Team") {
+        Some(_) => cells.read("Team", Team::parse, "a referring team (ACT, STP or KEaH)"),
+        None => {
+            cells.required("Team");
+            None
+        }
+    };
+    let received = match cells.text("Received") {
+        Some(_) => cells.read("Received", read_instant, "a date (23/11/2026, 2026-11-23 or 23/11/2026 14:05)"),
+        None => {
+            cells.required("Received");
+            None
+        }
+    };
+    let start = match cells.text("Requested Start") {
+        Some(_) => cells.read("Requested Start", read_date, "a date (23/11/2026 or 2026-11-23)"),
+        None => {
+            cells.required("Requested Start");
+            None
+        }
+    };
+    let calls = match cells.text("Calls Per Day") {
+        Some(_) => cells.read("Calls Per Day", read_count, "a whole number of calls"),
+        None => {
+            cells.required("Calls Per Day");
+            None
+        }
+    };
+    let minutes = match cells.text("Minutes Per Call") {
+        Some(_) => cells.read("Minutes Per Call", parse_call_minutes, "minutes (30, 30 mins or 0:30)"),
+        None => {
+            cells.required("Minutes Per Call");
+            None
+        }
+    };
+    let hours = cells.read("Hours Per Week", parse_hours_to_minutes, "hours (12.5 or 12:30)");
+    r.double_handed = cells.flag("Double Handed");
+    r.lives_alone = cells.flag("Lives Alone");
+    r.known_to_act = cells.flag("Known To ACT");
+    r.hospital_discharge = cells.flag("Hospital Discharge");
+    r.in_keah = cells.flag("In KEaH");
+    r.recent_keah = cells.flag("Recent KEaH");
+    r.bypass_keah = cells.flag("Bypass KEaH");
+    r.dementia = cells.flag("Dementia");
+    r.funding = cells.read("Funding", Funding::parse, "a funding type (KCC, Self Funder, CHC, Other LA)");
+    let status = match cells.raw("Status") {
+        Some(s) => match read_status(s) {
+            Some(st) => st,
+            None => {
+                let v = s.to_string();
+                cells.err("Status", &v, format!("not a status hcp knows; use one of: {}", STATUS_FORMS));
+                State::Waiting
+            }
+        },
+        None => State::Waiting,
+    };
+    let provider = match cells.text("Provider") {
+        Some(p) => match lk.providers.get(&fold(&p)) {
+            Some(x) => Some(*x),
+            None => {
+                cells.err("Provider", &p, "not a known provider; add it first with `hcp provider add`");
+                None
+            }
+        },
+        None => None,
+    };
+    let offered_at = cells.read("Offered At", read_instant, "a date or date and time");
+    let actual_start = cells.read("Start Date", read_date, "a date");
+    let _review = cells.read("Review Date", read_date, "a date");
+    r.referrer = cells.text("Referrer").unwrap_or_default();
+    r.referrer_email = cells.text("Referrer Email");
+    r.risk = cells.text("Risk");
+    r.time_critical = cells.text("Time Critical");
+    // Documents: complete unless the file says otherwise (SPEC §12).
+    let mut docs: BTreeSet<Item> =
+        if cells.cols.contains_key("Documents") { BTreeSet::new() } else { Item::DOCUMENTS.iter().copied().collect() };
+    if let Some(list) = cells.text("Documents") {
+        for d in list.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
+            match Item::parse(d).filter(|i| i.is_document()) {
+                Some(i) => {
+                    docs.insert(i);
+                }
+                None => cells.err("Documents", d, format!("not a document; use: {}", Item::document_names())),
+            }
+        }
+    }
+    if doc_cols {
+        for (col, item) in [
+            ("Financial Authorisation", Item::FinancialAuthorisation),
+            ("Referral Form", Item::ReferralForm),
+            ("Charging Letter", Item::ChargingLetter),
+            ("AIS Updated", Item::AisUpdated),
+            ("BICA", Item::Bica),
+            ("Final Review", Item::FinalReview),
+            ("Risk Assessment", Item::RiskAssessment),
+            ("TM Approval", Item::TmApproval),
+        ] {
+            if cells.cols.contains_key(col) {
+                if cells.flag(col) {
+                    docs.insert(item);
+                } else {
+                    docs.remove(&item);
+                }
+            }
+        }
+    }
+    r.docs = docs.into_iter().collect();
+    // Unmapped columns are kept in the notes, never dropped.
+    let mut notes = cells.text("Notes").unwrap_or_default();
+    for (i, header) in unmapped {
+        let v = cells.rec.get(*i).unwrap_or("").trim();
+        if !v.is_empty() {
+            if !notes.is_empty() {
+                notes.push('\n');
+            }
+            notes.push_str(&format!("[{header}] {v}"));
+        }
+    }
+    r.notes = Some(notes).filter(|n| !n.is_empty());
+    let cluster = match cells.text("Cluster") {
+        Some(c) => match lk.clusters.get(&fold(&c)) {
+            Some(id) => Some(*id),
+            None => {
+                cells.err("Cluster", &c, "not a known cluster (`hcp cluster list`)");
+                None
+            }
+        },
+        None => None,
+    };
+    if !cells.errors.is_empty() {
+        return Ok(None);
+    }
+    let (Some(client), Some(name), Some(team), Some(received), Some(start), Some(calls), Some(minutes)) =
+        (client, name, team, received, start, calls, minutes)
+    else {
+        return Ok(None);
+    };
+    if matches!(
+        status,
+        State::Accepted | State::Confirmed | State::Active | State::Tentative | State::Offered | State::Considering
+    ) && provider.is_none()
+    {
+        let v = cells.raw("Status").unwrap_or("").to_string();
+        cells.err("Provider", &v, format!("status '{v}' needs the provider's name"));
+        return Ok(None);
+    }
+    r.client_id = client;
+    r.name = name;
+    r.team = team;
+    r.received_at = received;
+    r.start_date = start;
+    r.calls_per_day = calls;
+    r.minutes_per_call = minutes;
+    r.hours_given = hours.is_some();
+    r.weekly_minutes = hours.unwrap_or(calls * minutes * 7);
+    if let Some(pc) = cells.text("Postcode") {
+        let norm = normalise_postcode(&pc).unwrap_or(pc);
+        let place = place(&norm)?;
+        r.msoa_code = place.as_ref().map(|p| p.0.clone());
+        r.cluster_id = place.map(|p| p.1);
+        r.postcode = Some(norm);
+    }
+    if let Some(c) = cluster {
+        if r.cluster_id != Some(c) {
+            r.cluster_id = Some(c);
+            r.cluster_by_hand = true;
+        }
+    }
+    r.confirmed_start = actual_start;
+    Ok(Some(SheetRow { r, status, provider, offered_at }))
+}

@@ -1,0 +1,126 @@
+//! What the Packages import reads and writes beyond referrals: lookups by name, the keys of
+//! stored referrals, and the offers a row's status implies.
+
+use super::columns::Col;
+use super::offers::{self, NewOffer};
+use crate::domain::dates::london_date;
+use crate::domain::import::{placement, tier, SheetProvider, SheetRow};
+use crate::domain::model::{ProviderType, Response, State};
+use crate::domain::record::Referral;
+use crate::domain::responses::response_deadline;
+use crate::domain::text::fold;
+use crate::io::packages_row::Lookups;
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{HashMap, HashSet};
+
+/// Providers and clusters by folded name, and who is clustered where.
+pub fn lookups(conn: &Connection) -> Result<Lookups> {
+    let mut lk = Lookups::default();
+    let mut s = conn.prepare("SELECT id, name, type, exceptions_list FROM providers")?;
+    let rows = s.query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        Ok((id, r.get::<_, String>(1)?, super::columns::get::<ProviderType>(r, 2, "providers", id, "type")?, r.get(3)?))
+    })?;
+    for row in rows {
+        let (id, name, contract, exceptions_list) = row?;
+        lk.providers.insert(fold(&name), SheetProvider { id, contract, exceptions_list });
+    }
+    let mut s = conn.prepare("SELECT id, name FROM clusters")?;
+    for r in s.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, name) = r?;
+        lk.clusters.insert(fold(&name), id);
+    }
+    let mut s = conn.prepare("SELECT cluster_id, provider_id FROM cluster_providers")?;
+    for r in s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        lk.clustered.insert(r?);
+    }
+    Ok(lk)
+}
+
+/// Every Kent postcode's MSOA and cluster (for a large file: one query instead of one a row).
+pub fn all_postcode_places(conn: &Connection) -> Result<HashMap<String, (String, i64)>> {
+    let mut s = conn.prepare(
+        "SELECT p.postcode, p.msoa_code, cm.cluster_id FROM postcodes p JOIN cluster_msoas cm ON cm.msoa_code = p.msoa_code",
+    )?;
+    let rows = s.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get::<_, i64>(2)?))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One postcode's MSOA and cluster.
+pub fn postcode_place(conn: &Connection, postcode: &str) -> Result<Option<(String, i64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.msoa_code, cm.cluster_id FROM postcodes p JOIN cluster_msoas cm ON cm.msoa_code = p.msoa_code WHERE p.postcode = ?1",
+        )?
+        .query_row([postcode], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Stored referrals by client id + the London date they were received.
+pub fn referral_keys(conn: &Connection) -> Result<HashMap<(String, NaiveDate), i64>> {
+    let mut s = conn.prepare("SELECT id, client_id, received_at FROM referrals")?;
+    let rows = s.query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        let at: chrono::DateTime<chrono::Utc> = super::columns::get(r, 2, "referrals", id, "received_at")?;
+        Ok(((r.get::<_, String>(1)?, london_date(at)), id))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Referrals an officer has offered in hcp (the import then leaves their state alone).
+pub fn worked_referrals(conn: &Connection) -> Result<HashSet<i64>> {
+    let mut s = conn.prepare("SELECT DISTINCT referral_id FROM offers WHERE offered_by <> 'import'")?;
+    let ids = s.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(ids)
+}
+
+/// The offer a row's status implies (offered, considering, tentative, accepted and on).
+pub fn insert_implied_offer(
+    tx: &Connection,
+    lk: &Lookups,
+    row: &SheetRow,
+    r: &Referral,
+    referral_id: i64,
+) -> Result<Option<i64>> {
+    let response = match r.state {
+        State::Offered => None,
+        State::Considering => Some(Response::Considering),
+        State::Tentative => Some(Response::Tentative),
+        State::Accepted | State::Confirmed | State::Active => Some(Response::Accept),
+        _ => return Ok(None),
+    };
+    let Some(p) = row.provider else {
+        return Ok(None);
+    };
+    let at = row.offered_at.unwrap_or(r.received_at);
+    let clustered_here = r.cluster_id.is_some_and(|c| lk.clustered.contains(&(c, p.id)));
+    let id = offers::insert(
+        tx,
+        &NewOffer {
+            referral_id,
+            provider_id: p.id,
+            tier: tier(p, clustered_here),
+            placement_type: placement(p),
+            offered_at: at,
+            deadline: response_deadline(at),
+            override_reason: None,
+            offered_by: "import",
+        },
+    )?;
+    if let Some(resp) = response {
+        tx.prepare_cached("UPDATE offers SET response = ?2, responded_at = ?3 WHERE id = ?1")?.execute(params![
+            id,
+            resp,
+            at.write()
+        ])?;
+    }
+    Ok(Some(id))
+}
+
+/// A larger page cache for a bulk import.
+pub fn tune_for_bulk(tx: &Connection) -> Result<()> {
+    tx.execute_batch("PRAGMA cache_size = -65536")?;
+    Ok(())
+}
