@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let json = ctx.json;
     let store = ctx.store()?;
     let target = args.file.to_str().ok_or_else(|| UserError::usage("the backup file name is not valid UTF-8"))?;
-    store.conn().execute("VACUUM INTO ?1", [target]).map_err(|e| {
+    store.backup_to(target).map_err(|e| {
         UserError::new(format!("cannot write the backup to {}: {e}", args.file.display()))
             .hint("check the folder exists and you can write to it")
     })?;

@@ -84,20 +84,20 @@ impl Ctx {
         Ok(Rules {
             calendar: reference::calendar(conn)?,
             thresholds: Thresholds {
-                amber_days: setting_num(conn, "rag.amber_days", d.amber_days),
-                red_days: setting_num(conn, "rag.red_days", d.red_days),
-                start_passed_red_days: setting_num(conn, "rag.start_passed_red_days", d.start_passed_red_days),
-                handback_red_days: setting_num(conn, "rag.handback_red_days", d.handback_red_days),
-                area_teleconference: setting_num(conn, "escalate.area_teleconference", d.area_teleconference),
+                amber_days: setting_num(conn, "rag.amber_days", d.amber_days)?,
+                red_days: setting_num(conn, "rag.red_days", d.red_days)?,
+                start_passed_red_days: setting_num(conn, "rag.start_passed_red_days", d.start_passed_red_days)?,
+                handback_red_days: setting_num(conn, "rag.handback_red_days", d.handback_red_days)?,
+                area_teleconference: setting_num(conn, "escalate.area_teleconference", d.area_teleconference)?,
             },
             completeness: CompletenessRules {
-                keah_high_cost_pence: setting_num(conn, "referral.keah_high_cost_pence", c.keah_high_cost_pence),
+                keah_high_cost_pence: setting_num(conn, "referral.keah_high_cost_pence", c.keah_high_cost_pence)?,
                 hours_tolerance_minutes: setting_num(
                     conn,
                     "referral.hours_tolerance_minutes",
                     c.hours_tolerance_minutes,
-                ),
-                self_funder_grace_days: setting_num(conn, "referral.self_funder_grace_days", c.self_funder_grace_days),
+                )?,
+                self_funder_grace_days: setting_num(conn, "referral.self_funder_grace_days", c.self_funder_grace_days)?,
             },
         })
     }

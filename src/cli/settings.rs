@@ -66,8 +66,8 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
             }
             let value = value.trim().to_string();
             store.write(|tx| {
-                let before: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = ?1", [&key], |r| r.get(0)).ok();
-                tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [&key, &value])?;
+                let before = crate::store::reference::setting(tx, &key)?;
+                crate::store::reference::set_setting(tx, &key, &value)?;
                 Event::new("setting changed", "setting", &now_s, &now_s, &user)
                     .details(json!({ "key": key }))
                     .change(Some(json!({ key.clone(): before })), Some(json!({ key.clone(): value })))

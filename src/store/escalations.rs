@@ -73,6 +73,11 @@ pub fn raise_once(conn: &Connection, e: &NewEscalation, recorded_at: &str) -> Re
     Ok(Some(id))
 }
 
+/// How many escalations were ever raised (a hand-raised one's trigger counts them).
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM escalations", [], |r| r.get(0))?)
+}
+
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Escalation>> {
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE e.id = ?1"))?.query_row([id], row).optional()?)
 }

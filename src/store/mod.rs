@@ -141,6 +141,12 @@ impl Store {
         Ok(out)
     }
 
+    /// A consistent copy of the database in a new file (SQLite's `VACUUM INTO` reads one snapshot,
+    /// so officers may go on working).
+    pub fn backup_to(&self, target: &str) -> rusqlite::Result<usize> {
+        self.conn.execute("VACUUM INTO ?1", [target])
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
@@ -192,12 +198,17 @@ fn create_private(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A setting read as a number, else the default.
-pub fn setting_num<T: std::str::FromStr>(conn: &Connection, key: &str, default: T) -> T {
-    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get::<_, String>(0))
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+/// A setting read as a number; the default when it is not set. A stored value that is not a
+/// number, or a database error, is an error naming it — never silently the default.
+pub fn setting_num<T: std::str::FromStr>(conn: &Connection, key: &str, default: T) -> Result<T> {
+    match reference::setting(conn, key)? {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| {
+            UserError::new(format!("the database holds '{v}' for the setting {key}, which is not a number"))
+                .hint(format!("set it again: hcp settings set {key} N"))
+                .into()
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -177,3 +177,10 @@ pub fn set_ranking(conn: &Connection, ranking: Ranking, provider_ids: &[i64]) ->
     }
     Ok(())
 }
+
+/// Put a provider under sanction, or lift it, with a note.
+pub fn set_sanction(conn: &Connection, id: i64, on: bool, note: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE providers SET sanctioned = ?2, sanction_note = ?3 WHERE id = ?1")?
+        .execute(params![id, on, note])?;
+    Ok(())
+}

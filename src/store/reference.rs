@@ -238,6 +238,100 @@ pub fn area_name_of_cluster(conn: &Connection, cluster_id: i64) -> Result<String
     )?)
 }
 
+/// Put an MSOA in a cluster of an area (creating the cluster, or moving it to the area).
+pub fn place_msoa_in_cluster(conn: &Connection, msoa: &str, cluster: &str, area_id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO clusters (name, area_id) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET area_id = excluded.area_id",
+    )?
+    .execute(params![cluster, area_id])?;
+    conn.prepare_cached(
+        "INSERT INTO cluster_msoas (msoa_code, cluster_id) SELECT ?1, id FROM clusters WHERE name = ?2
+         ON CONFLICT(msoa_code) DO UPDATE SET cluster_id = excluded.cluster_id",
+    )?
+    .execute(params![msoa, cluster])?;
+    Ok(())
+}
+
+/// Referrals placed from their postcode follow their MSOA into its (new) cluster.
+pub fn replace_referral_clusters(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "UPDATE referrals SET cluster_id = (SELECT cluster_id FROM cluster_msoas WHERE msoa_code = referrals.msoa_code)
+         WHERE cluster_by_hand = 0 AND msoa_code IS NOT NULL",
+        [],
+    )?;
+    Ok(())
+}
+
+/// A setting's stored value.
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, value])?;
+    Ok(())
+}
+
+/// A cluster with its area, MSOAs and ranked providers.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClusterRow {
+    pub id: i64,
+    pub name: String,
+    pub area: String,
+    pub msoas: Vec<String>,
+    pub providers: Vec<String>,
+}
+
+/// Every cluster, by area and name.
+pub fn clusters(conn: &Connection) -> Result<Vec<ClusterRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.id, c.name, a.name,
+                (SELECT group_concat(msoa_code, ',') FROM (SELECT msoa_code FROM cluster_msoas WHERE cluster_id = c.id ORDER BY msoa_code)),
+                (SELECT group_concat(name, ',') FROM (SELECT p.name FROM cluster_providers cp JOIN providers p ON p.id = cp.provider_id WHERE cp.cluster_id = c.id ORDER BY cp.rank))
+         FROM clusters c JOIN areas a ON a.id = c.area_id ORDER BY a.name, c.name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let split = |s: Option<String>| s.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default();
+        Ok(ClusterRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            area: r.get(2)?,
+            msoas: split(r.get(3)?),
+            providers: split(r.get(4)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A cluster's MSOAs: (code, HCL name, rurality, district).
+pub fn cluster_msoas(conn: &Connection, cluster_id: i64) -> Result<Vec<(String, String, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.code, m.hcl_name, m.ruc_name, d.name FROM cluster_msoas cm JOIN msoas m ON m.code = cm.msoa_code
+         JOIN districts d ON d.code = m.district_code WHERE cm.cluster_id = ?1 ORDER BY m.code",
+    )?;
+    let rows = stmt.query_map([cluster_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replace the bank holidays of the years `from..=to` with `days` (from gov.uk).
+pub fn replace_bank_holidays(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    days: &[(chrono::NaiveDate, String)],
+) -> Result<()> {
+    conn.execute("DELETE FROM bank_holidays WHERE date BETWEEN ?1 AND ?2", [from, to])?;
+    let mut stmt =
+        conn.prepare_cached("INSERT OR REPLACE INTO bank_holidays (date, title, source) VALUES (?1, ?2, 'gov.uk')")?;
+    for (d, t) in days {
+        stmt.execute(params![d.to_string(), t])?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

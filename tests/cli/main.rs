@@ -4,6 +4,7 @@
 mod allocation;
 mod foundation;
 mod help;
+mod house;
 mod import;
 mod intake;
 mod stories;

@@ -51,13 +51,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         // The file speaks for whole years: replace what we had for those years.
         let from = format!("{}-01-01", chrono::Datelike::year(&first));
         let to = format!("{}-12-31", chrono::Datelike::year(&last));
-        tx.execute("DELETE FROM bank_holidays WHERE date BETWEEN ?1 AND ?2", [&from, &to])?;
-        for (d, t) in &days {
-            tx.execute(
-                "INSERT OR REPLACE INTO bank_holidays (date, title, source) VALUES (?1, ?2, 'gov.uk')",
-                rusqlite::params![d.to_string(), t],
-            )?;
-        }
+        crate::store::reference::replace_bank_holidays(tx, &from, &to, &days)?;
         Event::new("bank holidays updated", "calendar", &now_s, &now_s, &user)
             .details(json!({ "file": args.file.display().to_string(), "from": from, "to": to, "count": days.len() }))
             .append(tx)?;

@@ -19,12 +19,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let c = reference::find_cluster(conn, &args.name)?;
     let area = reference::area_name_of_cluster(conn, c.id)?;
     let ranked = providers::cluster_ranking(conn, c.id)?;
-    let mut stmt = conn.prepare(
-        "SELECT m.code, m.hcl_name, m.ruc_name, d.name FROM cluster_msoas cm JOIN msoas m ON m.code = cm.msoa_code
-         JOIN districts d ON d.code = m.district_code WHERE cm.cluster_id = ?1 ORDER BY m.code",
-    )?;
-    let msoas: Vec<(String, String, String, String)> =
-        stmt.query_map([c.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+    let msoas = reference::cluster_msoas(conn, c.id)?;
     if json {
         output::json(&json!({
             "id": c.id,

@@ -37,7 +37,7 @@ pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
         load_referral(tx, id)?;
         let provider = args.provider.as_deref().map(|p| reference::find_provider(tx, p)).transpose()?;
         // A hand-raised escalation is its own trigger: each one counts.
-        let n: i64 = tx.query_row("SELECT COUNT(*) FROM escalations", [], |r| r.get(0))?;
+        let n = escalations::count(tx)?;
         let trigger = format!("manual-{at_s}-{n}");
         let eid = escalations::raise_once(
             tx,

@@ -32,7 +32,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    errors.push(RowError { row, column: "-".into(), value: String::new(), message: format!("cannot read the row: {e}") });
+                    errors.push(RowError {
+                        row,
+                        column: "-".into(),
+                        value: String::new(),
+                        message: format!("cannot read the row: {e}"),
+                    });
                     continue;
                 }
             };
@@ -41,35 +46,41 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             let area_id = match reference::find_area(tx, &area) {
                 Ok(a) => a.id,
                 Err(_) => {
-                    errors.push(RowError { row, column: "area".into(), value: area, message: "not a known area".into() });
+                    errors.push(RowError {
+                        row,
+                        column: "area".into(),
+                        value: area,
+                        message: "not a known area".into(),
+                    });
                     continue;
                 }
             };
             if reference::place_of_msoa(tx, &msoa)?.is_none() {
-                errors.push(RowError { row, column: "msoa_code".into(), value: msoa, message: "not a Kent 2011 MSOA".into() });
+                errors.push(RowError {
+                    row,
+                    column: "msoa_code".into(),
+                    value: msoa,
+                    message: "not a Kent 2011 MSOA".into(),
+                });
                 continue;
             }
             if cluster.is_empty() {
-                errors.push(RowError { row, column: "cluster".into(), value: cluster, message: "empty cluster name".into() });
+                errors.push(RowError {
+                    row,
+                    column: "cluster".into(),
+                    value: cluster,
+                    message: "empty cluster name".into(),
+                });
                 continue;
             }
-            tx.execute("INSERT INTO clusters (name, area_id) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET area_id = excluded.area_id", rusqlite::params![cluster, area_id])?;
-            tx.execute(
-                "INSERT INTO cluster_msoas (msoa_code, cluster_id) SELECT ?1, id FROM clusters WHERE name = ?2
-                 ON CONFLICT(msoa_code) DO UPDATE SET cluster_id = excluded.cluster_id",
-                rusqlite::params![msoa, cluster],
-            )?;
+            reference::place_msoa_in_cluster(tx, &msoa, &cluster, area_id)?;
             done += 1;
         }
         if args.strict && !errors.is_empty() {
             return Err(strict_error(&errors));
         }
         // Referrals placed from their postcode follow their MSOA into its new cluster.
-        tx.execute(
-            "UPDATE referrals SET cluster_id = (SELECT cluster_id FROM cluster_msoas WHERE msoa_code = referrals.msoa_code)
-             WHERE cluster_by_hand = 0 AND msoa_code IS NOT NULL",
-            [],
-        )?;
+        reference::replace_referral_clusters(tx)?;
         Event::new("clusters imported", "cluster", &now_s, &now_s, &user)
             .details(json!({ "file": args.file.display().to_string(), "rows": done, "rejected": errors.len() }))
             .append(tx)?;

@@ -29,10 +29,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let p = store.write(|tx| {
         let id = reference::find_provider(tx, &args.name)?.id;
         let before = providers::get(tx, id)?;
-        tx.execute(
-            "UPDATE providers SET sanctioned = ?2, sanction_note = ?3 WHERE id = ?1",
-            rusqlite::params![id, args.on, args.note],
-        )?;
+        providers::set_sanction(tx, id, args.on, args.note.as_deref())?;
         let after = providers::get(tx, id)?;
         Event::new(
             if args.on { "provider sanctioned" } else { "provider sanction lifted" },
