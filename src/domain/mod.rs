@@ -12,4 +12,5 @@ pub mod record;
 pub mod responses;
 pub mod rules;
 pub mod text;
+pub mod transition;
 pub mod waiting;
