@@ -15,13 +15,19 @@ pub enum Command {
     Packages(Args),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
 /// Write every referral in the Packages spreadsheet's column layout (by referral id).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  hcp export packages --output packages.csv\n  hcp export packages --format json")]
 pub struct Args {
-    /// csv (default) or json.
-    #[arg(long, default_value = "csv")]
-    pub format: String,
+    /// The file format.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
     /// Write to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
@@ -38,10 +44,7 @@ fn local(t: Option<DateTime<Utc>>) -> String {
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     let Command::Packages(args) = c;
     // --json with no file means one JSON document on stdout, like every other command.
-    let format = if ctx.json && args.output.is_none() { "json".to_string() } else { args.format.to_ascii_lowercase() };
-    if format != "csv" && format != "json" {
-        return Err(UserError::usage(format!("--format '{}' is not csv or json", args.format)).into());
-    }
+    let format = if ctx.json && args.output.is_none() { Format::Json } else { args.format };
     let all = views_in(ctx, &[])?;
     let headers: Vec<&str> = COLUMNS[..EXPORTED].iter().map(|c| c.0).collect();
     let rows: Vec<Vec<String>> = all
@@ -94,7 +97,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
             ]
         })
         .collect();
-    let text = if format == "csv" {
+    let text = if format == Format::Csv {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
         w.write_record(&headers)?;
         for row in &rows {
@@ -118,7 +121,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     match &args.output {
         Some(path) => {
             std::fs::write(path, &text).map_err(|e| UserError::new(format!("cannot write {}: {e}", path.display())))?;
-            if ctx.json && format == "csv" {
+            if ctx.json && format == Format::Csv {
                 output::json(&serde_json::json!({ "file": path.display().to_string(), "rows": rows.len() }));
             } else if !ctx.json {
                 println!("{} packages written to {}.", rows.len(), path.display());

@@ -23,6 +23,7 @@ pub mod respond;
 pub mod sdo;
 pub mod settings;
 pub mod view;
+pub mod words;
 
 use clap::{Parser, Subcommand};
 use ctx::Ctx;

@@ -54,9 +54,9 @@ pub struct Args {
     /// The answer.
     #[arg(value_enum)]
     pub answer: AnswerArg,
-    /// Decline reason: no-capacity, geography, call-times, double-handed, complexity, price, other.
+    /// Why the provider declined.
     #[arg(long, value_name = "R")]
-    pub reason: Option<String>,
+    pub reason: Option<DeclineReason>,
     /// Free text about the answer (kept on the offer and in the audit log).
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
@@ -92,11 +92,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 .hint(format!("use one of: {}", DeclineReason::names()))
                 .into())
         }
-        (_, Some(r)) => Some(DeclineReason::parse(r).ok_or_else(|| {
-            UserError::usage(format!("--reason '{r}' is not a decline reason"))
-                .hint(format!("use one of: {} (and --note for details)", DeclineReason::names()))
-        })?),
-        _ => None,
+        (_, r) => *r,
     };
     let until = match (&answer, &args.until) {
         (Answer::Considering, None) => {

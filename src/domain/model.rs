@@ -26,9 +26,25 @@ macro_rules! words {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
         }
+        impl crate::domain::model::Word for $name {
+            const ALL: &'static [Self] = $name::ALL;
+            const WHAT: &'static str = stringify!($name);
+            fn as_str(self) -> &'static str { $name::as_str(self) }
+            fn parse(s: &str) -> Option<Self> { $name::parse(s) }
+        }
     };
 }
 pub(crate) use words;
+
+/// A word of the vocabulary: its spellings, for readers that work on any of them (the command
+/// line's value parser, the store's columns).
+pub trait Word: Copy + Send + Sync + 'static {
+    const ALL: &'static [Self];
+    /// The type's name, e.g. `Team`.
+    const WHAT: &'static str;
+    fn as_str(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self>;
+}
 
 words!(
     /// The referring team.

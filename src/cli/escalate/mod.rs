@@ -32,15 +32,15 @@ pub struct Args {
     pub command: Option<Sub>,
     /// Raise an escalation about this referral by hand (with --to and --reason).
     pub id: Option<i64>,
-    /// asm, tm or ad (and po, amt).
+    /// Who must act: asm, tm or ad (and po, amt, cm).
     #[arg(long, value_name = "WHO", requires = "id")]
-    pub to: Option<String>,
+    pub to: Option<Recipient>,
     /// Why (required with an id).
     #[arg(long, value_name = "R", requires = "id")]
     pub reason: Option<String>,
     /// The rule it falls under (default manual), e.g. sanctioned.
     #[arg(long, value_name = "RULE", requires = "id")]
-    pub rule: Option<String>,
+    pub rule: Option<Rule>,
     /// The provider it concerns (e.g. a sanctioned provider to allow).
     #[arg(long, value_name = "P", requires = "id")]
     pub provider: Option<String>,

@@ -5,31 +5,20 @@ use crate::cli::ctx::Ctx;
 use crate::cli::view::load_referral;
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::dates::store_instant;
-use crate::domain::waiting::{Recipient, Rule};
+use crate::domain::waiting::Rule;
 use crate::error::UserError;
 use crate::store::escalations::{self, NewEscalation};
 use crate::store::reference;
 
 pub fn run(ctx: &mut Ctx, id: i64, args: &Args) -> Outcome {
-    let to = match &args.to {
-        Some(t) => Recipient::parse(t).ok_or_else(|| {
-            UserError::usage(format!("--to '{t}' is not someone hcp escalates to"))
-                .hint(format!("use one of: {}", Recipient::names()))
-        })?,
-        None => return Err(UserError::usage("raising an escalation by hand needs --to asm|tm|ad").into()),
-    };
+    let to = args.to.ok_or_else(|| UserError::usage("raising an escalation by hand needs --to asm|tm|ad"))?;
     let reason = args
         .reason
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .ok_or_else(|| UserError::usage("raising an escalation by hand needs --reason"))?;
-    let rule = match &args.rule {
-        Some(r) => Rule::parse(r).ok_or_else(|| {
-            UserError::usage(format!("--rule '{r}' is not a rule")).hint(format!("use one of: {}", Rule::names()))
-        })?,
-        None => Rule::Manual,
-    };
+    let rule = args.rule.unwrap_or(Rule::Manual);
     let at = ctx.at(args.at.as_deref())?;
     let (at_s, now_s, user, json) = (store_instant(at), ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;

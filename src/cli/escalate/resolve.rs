@@ -21,9 +21,9 @@ use serde_json::json;
 pub struct Args {
     /// The escalation id (`hcp escalate list`).
     pub esc_id: i64,
-    /// approve-non-contracted, approach-next, wait, accept-future-start, refuse-future-start, allow-sanctioned, noted.
+    /// What was decided.
     #[arg(long, value_name = "D")]
-    pub decision: String,
+    pub decision: Decision,
     #[arg(long)]
     pub note: Option<String>,
     /// When decided (default: now).
@@ -32,10 +32,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let decision = Decision::parse(&args.decision).ok_or_else(|| {
-        UserError::usage(format!("--decision '{}' is not a decision", args.decision))
-            .hint(format!("use one of: {}", Decision::names()))
-    })?;
+    let decision = args.decision;
     let at = ctx.at(args.at.as_deref())?;
     let (at_s, now_s, user, json) = (store_instant(at), ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;

@@ -16,15 +16,15 @@ use crate::store::{providers, reference};
 pub struct Args {
     /// The provider's name (unique, any case).
     pub name: String,
-    /// contracted or non-contracted.
+    /// The provider's contract with KCC.
     #[arg(long = "type", value_name = "TYPE")]
-    pub kind: String,
+    pub kind: ProviderType,
     /// An area the provider covers (repeatable).
     #[arg(long = "area", value_name = "A")]
     pub areas: Vec<String>,
-    /// outstanding, good, requires-improvement, inadequate or not-rated.
+    /// The rating at the provider's most recent CQC inspection.
     #[arg(long, value_name = "RATING")]
-    pub cqc_rating: Option<String>,
+    pub cqc_rating: Option<CqcRating>,
     /// On KCC's exceptions list (a non-contracted placement is then an Exception, not an Indi).
     #[arg(long)]
     pub exceptions_list: bool,
@@ -36,20 +36,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let kind = ProviderType::parse(&args.kind).ok_or_else(|| {
-        UserError::usage(format!("--type '{}' is not a provider type", args.kind))
-            .hint(format!("use one of: {}", ProviderType::names()))
-    })?;
-    let cqc = args
-        .cqc_rating
-        .as_deref()
-        .map(|c| {
-            CqcRating::parse(c).ok_or_else(|| {
-                UserError::usage(format!("--cqc-rating '{c}' is not a CQC rating"))
-                    .hint(format!("use one of: {}", CqcRating::names()))
-            })
-        })
-        .transpose()?;
+    let (kind, cqc) = (args.kind, args.cqc_rating);
     let name = args.name.trim().to_string();
     if name.is_empty() {
         return Err(UserError::usage("the provider's name is empty").into());

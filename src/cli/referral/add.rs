@@ -27,46 +27,84 @@ pub struct Args {
 }
 
 /// A required value: given, prompted for on a terminal, or a usage error naming the flag.
-fn require(ctx: &Ctx, value: &mut Option<String>, flag: &str, prompt: &str) -> Result<()> {
-    if value.as_deref().is_some_and(|v| !v.trim().is_empty()) {
-        return Ok(());
+/// The flags `referral add` cannot do without, and whether each is given.
+fn missing_flags(a: &PackageArgs) -> Vec<&'static str> {
+    let text = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    let mut out = Vec::new();
+    for (given, flag) in [
+        (text(&a.client_id), "--client-id"),
+        (text(&a.name), "--name"),
+        (text(&a.postcode) || a.cluster.is_some(), "--postcode"),
+        (a.team.is_some(), "--team"),
+        (text(&a.referrer), "--referrer"),
+        (text(&a.start), "--start"),
+        (a.calls_per_day.is_some(), "--calls-per-day"),
+        (a.minutes.is_some(), "--minutes"),
+    ] {
+        if !given {
+            out.push(flag);
+        }
     }
-    if ctx.can_prompt {
-        let v: String = dialoguer::Input::new().with_prompt(prompt).interact_text()?;
-        *value = Some(v);
-        return Ok(());
-    }
-    Err(UserError::usage(format!("--{flag} is required"))
-        .hint(format!("give --{flag}; hcp asks for it only when run at a terminal"))
-        .into())
+    out
 }
 
-fn require_num(ctx: &Ctx, value: &mut Option<i64>, flag: &str, prompt: &str) -> Result<()> {
-    if value.is_some() {
-        return Ok(());
+/// Ask for each missing value at a terminal: each checked as it is typed and asked again with
+/// the reason; the team is chosen from a list.
+fn prompt_missing(a: &mut PackageArgs, missing: &[&str]) -> Result<()> {
+    use dialoguer::{Input, Select};
+    let ask = |prompt: &str, check: fn(&str) -> Result<(), String>| -> Result<String> {
+        Ok(Input::<String>::new().with_prompt(prompt).validate_with(|v: &String| check(v.trim())).interact_text()?)
+    };
+    fn text(v: &str) -> Result<(), String> {
+        if v.is_empty() {
+            Err("please type a value".into())
+        } else {
+            Ok(())
+        }
     }
-    if ctx.can_prompt {
-        let v: i64 = dialoguer::Input::new().with_prompt(prompt).interact_text()?;
-        *value = Some(v);
-        return Ok(());
+    fn date(v: &str) -> Result<(), String> {
+        crate::domain::dates::parse_date(v)
+            .map(|_| ())
+            .ok_or_else(|| "not a date: write 30/11/2026 or 2026-11-30".into())
     }
-    Err(UserError::usage(format!("--{flag} is required"))
-        .hint(format!("give --{flag} as a whole number; hcp asks for it only when run at a terminal"))
-        .into())
+    fn count(v: &str) -> Result<(), String> {
+        match v.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(()),
+            _ => Err("a whole number above 0, please".into()),
+        }
+    }
+    for flag in missing {
+        match *flag {
+            "--client-id" => a.client_id = Some(ask("Client Swift/AIS id", text)?),
+            "--name" => a.name = Some(ask("Client name", text)?),
+            "--postcode" => a.postcode = Some(ask("Postcode", text)?),
+            "--referrer" => a.referrer = Some(ask("Referrer's name", text)?),
+            "--start" => a.start = Some(ask("Requested start date", date)?),
+            "--calls-per-day" => a.calls_per_day = ask("Calls per day", count)?.trim().parse().ok(),
+            "--minutes" => a.minutes = ask("Minutes per call", count)?.trim().parse().ok(),
+            "--team" => {
+                let teams = crate::domain::model::Team::ALL;
+                let labels: Vec<&str> = teams.iter().map(|t| t.label()).collect();
+                let i = Select::new().with_prompt("Referring team").items(&labels).default(0).interact()?;
+                a.team = Some(teams[i]);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
     let a = &mut args.package;
-    require(ctx, &mut a.client_id, "client-id", "Client Swift/AIS id")?;
-    require(ctx, &mut a.name, "name", "Client name")?;
-    if a.cluster.is_none() {
-        require(ctx, &mut a.postcode, "postcode", "Postcode")?;
+    let missing = missing_flags(a);
+    if !missing.is_empty() {
+        if !ctx.can_prompt {
+            return Err(UserError::usage(format!("referral add needs {}", missing.join(", ")))
+                .hint("give them as flags; hcp asks for them only when run at a terminal")
+                .into());
+        }
+        prompt_missing(a, &missing)?;
     }
-    require(ctx, &mut a.team, "team", "Referring team (act, stp, keah)")?;
-    require(ctx, &mut a.referrer, "referrer", "Referrer's name")?;
-    require(ctx, &mut a.start, "start", "Requested start date")?;
-    require_num(ctx, &mut a.calls_per_day, "calls-per-day", "Calls per day")?;
-    require_num(ctx, &mut a.minutes, "minutes", "Minutes per call")?;
 
     let rules = ctx.rules()?;
     let now = ctx.now;

@@ -5,7 +5,6 @@ use crate::cli::view::{self, ReferralView};
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::dates::show_date;
 use crate::domain::model::{Rag, State};
-use crate::error::UserError;
 use crate::store::{offers, reference, referrals};
 
 /// List referrals, longest waiting first. With no filter: every referral not yet active,
@@ -15,15 +14,15 @@ use crate::store::{offers, reference, referrals};
     after_help = "Example:\n  hcp referral list --rag red\n  hcp referral list --state incomplete --area \"Canterbury & Coastal\""
 )]
 pub struct Args {
-    /// Only this state (incomplete, waiting, offered, considering, tentative, accepted, confirmed, active, cancelled, ended).
+    /// Only this state.
     #[arg(long)]
-    pub state: Option<String>,
+    pub state: Option<State>,
     /// Only this area.
     #[arg(long)]
     pub area: Option<String>,
-    /// Only this RAG (red, amber, green).
+    /// Only this RAG.
     #[arg(long)]
-    pub rag: Option<String>,
+    pub rag: Option<Rag>,
 }
 
 /// The views of every referral in the given states (every referral when empty), by id.
@@ -81,18 +80,7 @@ pub fn views(
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let state = match &args.state {
-        Some(s) => Some(State::parse(s).ok_or_else(|| {
-            UserError::usage(format!("--state '{s}' is not a state")).hint(format!("use one of: {}", State::names()))
-        })?),
-        None => None,
-    };
-    let rag = match &args.rag {
-        Some(s) => {
-            Some(Rag::parse(s).ok_or_else(|| UserError::usage(format!("--rag '{s}' is not red, amber or green")))?)
-        }
-        None => None,
-    };
+    let (state, rag) = (args.state, args.rag);
     let now = ctx.now;
     let list = views(ctx, state, args.area.as_deref(), rag)?;
     if ctx.json {

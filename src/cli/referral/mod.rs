@@ -50,9 +50,9 @@ pub struct PackageArgs {
     /// The client's postcode (any spacing or case); it places the client in an MSOA, cluster and area.
     #[arg(long, value_name = "PC")]
     pub postcode: Option<String>,
-    /// The referring team: act, stp or keah.
+    /// The referring team.
     #[arg(long)]
-    pub team: Option<String>,
+    pub team: Option<Team>,
     /// The referrer's name.
     #[arg(long, value_name = "NAME")]
     pub referrer: Option<String>,
@@ -85,9 +85,9 @@ pub struct PackageArgs {
     /// Dementia or cognitive impairment.
     #[arg(long)]
     pub dementia: bool,
-    /// kcc, self, chc or other-la.
+    /// Who pays.
     #[arg(long)]
-    pub funding: Option<String>,
+    pub funding: Option<Funding>,
     /// Discharge from hospital: red on the list from day one.
     #[arg(long)]
     pub hospital_discharge: bool,
@@ -159,11 +159,8 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
         }
         r.name = v.trim().to_string();
     }
-    if let Some(v) = &a.team {
-        r.team = Team::parse(v).ok_or_else(|| {
-            UserError::usage(format!("--team '{v}' is not a referring team"))
-                .hint(format!("use one of: {}", Team::names()))
-        })?;
+    if let Some(v) = a.team {
+        r.team = v;
     }
     if let Some(v) = &a.referrer {
         r.referrer = v.trim().to_string();
@@ -201,11 +198,8 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     r.recent_keah |= a.recent_keah;
     r.bypass_keah |= a.bypass_keah;
     r.minor_change |= a.minor_change;
-    if let Some(v) = &a.funding {
-        r.funding = Some(Funding::parse(v).ok_or_else(|| {
-            UserError::usage(format!("--funding '{v}' is not a funding type"))
-                .hint(format!("use one of: {}", Funding::names()))
-        })?);
+    if a.funding.is_some() {
+        r.funding = a.funding;
     }
     if let Some(v) = &a.enablement_ended {
         r.enablement_ended = Some(parse_date_arg("--enablement-ended", v)?);
