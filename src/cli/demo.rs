@@ -27,8 +27,36 @@ pub struct Args {
 /// The demo's "now": Monday 23 November 2026, 09:00.
 pub const DEMO_NOW: &str = "2026-11-23T09:00";
 
-const CC: &str = "Canterbury & Coastal";
-const DOCS: &str = "financial-authorisation,referral-form,charging-letter,ais-updated";
+/// The demo's script: one command a line, each with its time (see the file's header).
+const SCRIPT: &str = include_str!("../../examples/demo.hcp");
+
+/// One step of a script: when, and the arguments after `hcp`.
+#[derive(Debug, PartialEq)]
+pub struct Step {
+    pub now: String,
+    pub args: Vec<String>,
+}
+
+/// The steps of a script: `TIME  command args…` lines (shell quoting); blank lines and `#`
+/// comments are skipped. A line that does not read names its number.
+pub fn parse_script(text: &str) -> anyhow::Result<Vec<Step>> {
+    let mut steps = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = shlex::split(line)
+            .ok_or_else(|| UserError::new(format!("demo script line {}: unbalanced quotes", n + 1)))?
+            .into_iter();
+        let now = words.next().unwrap_or_default();
+        if crate::domain::dates::parse_instant(&now).is_err() {
+            return Err(UserError::new(format!("demo script line {}: '{now}' is not a time", n + 1)).into());
+        }
+        steps.push(Step { now, args: words.collect() });
+    }
+    Ok(steps)
+}
 
 struct Runner {
     exe: PathBuf,
@@ -63,286 +91,11 @@ impl Runner {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn referral<'a>(
-    id: &'a str,
-    name: &'a str,
-    pc: &'a str,
-    team: &'a str,
-    received: &'a str,
-    start: &'a str,
-    calls: &'a str,
-    mins: &'a str,
-    extra: &[&'a str],
-) -> Vec<&'a str> {
-    let mut v = vec![
-        "referral",
-        "add",
-        "--client-id",
-        id,
-        "--name",
-        name,
-        "--postcode",
-        pc,
-        "--team",
-        team,
-        "--referrer",
-        "Sam Worker",
-        "--referrer-email",
-        "sam.worker@example.org",
-        "--received",
-        received,
-        "--start",
-        start,
-        "--calls-per-day",
-        calls,
-        "--minutes",
-        mins,
-    ];
-    v.extend_from_slice(extra);
-    v
-}
-
 fn build(r: &Runner) -> anyhow::Result<()> {
-    let t0 = "2026-11-02T08:30";
-    r.step(t0, &["init"])?;
-    for (name, kind, area, extra) in [
-        (
-            "Oakleaf Care",
-            "contracted",
-            CC,
-            vec!["--email", "offers@oakleaf.example.org", "--senior-email", "director@oakleaf.example.org"],
-        ),
-        ("Harbour Homecare", "contracted", CC, vec!["--email", "team@harbour.example.org"]),
-        ("Downs Domiciliary", "contracted", CC, vec![]),
-        ("Stour Valley Care", "contracted", CC, vec![]),
-        ("Kingfisher Home Support", "non-contracted", CC, vec!["--cqc-rating", "good", "--exceptions-list"]),
-        ("Meadowsweet Care", "non-contracted", CC, vec!["--cqc-rating", "outstanding"]),
-        ("Saltmarsh Care", "non-contracted", CC, vec!["--cqc-rating", "requires-improvement"]),
-        ("Isle Care Partners", "contracted", "Thanet", vec![]),
-        ("Viking Coast Care", "contracted", "Thanet", vec![]),
-        ("Weald Homecare", "contracted", "West Kent", vec![]),
-        ("Medway Valley Care", "contracted", "West Kent", vec![]),
-        ("Ashford Community Care", "contracted", "Ashford", vec![]),
-    ] {
-        let mut a = vec!["provider", "add", name, "--type", kind, "--area", area];
-        a.extend(extra);
-        r.step(t0, &a)?;
+    for step in parse_script(SCRIPT)? {
+        let args: Vec<&str> = step.args.iter().map(String::as_str).collect();
+        r.step(&step.now, &args)?;
     }
-    r.step(t0, &["cluster", "rank", "Canterbury", "--providers", "Oakleaf Care,Harbour Homecare,Downs Domiciliary"])?;
-    r.step(t0, &["area", "rank", CC, "--providers", "Stour Valley Care"])?;
-    r.step(t0, &["cluster", "rank", "Thanet", "--providers", "Isle Care Partners,Viking Coast Care"])?;
-    r.step(t0, &["cluster", "rank", "Maidstone", "--providers", "Weald Homecare,Medway Valley Care"])?;
-    r.step(t0, &["cluster", "rank", "Ashford", "--providers", "Ashford Community Care"])?;
-
-    let bica = format!("{DOCS},bica");
-    let keah = format!("{DOCS},final-review");
-    let steps: Vec<(&str, Vec<&str>)> = vec![
-        (
-            "2026-11-02T09:10",
-            referral(
-                "200101",
-                "Margaret Hollis",
-                "CT2 7AA",
-                "act",
-                "2026-11-02 09:10",
-                "2026-11-09",
-                "3",
-                "30",
-                &["--known-to-act", "--lives-alone", "--doc", &bica],
-            ),
-        ),
-        (
-            "2026-11-13T11:00",
-            referral(
-                "200102",
-                "Dennis Okafor",
-                "CT9 2AA",
-                "stp",
-                "2026-11-13 11:00",
-                "2026-11-23",
-                "2",
-                "45",
-                &["--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-20T15:20",
-            referral(
-                "200103",
-                "Eileen Marsh",
-                "ME15 6AA",
-                "keah",
-                "2026-11-20 15:20",
-                "2026-11-24",
-                "4",
-                "30",
-                &["--hospital-discharge", "--doc", &keah],
-            ),
-        ),
-        (
-            "2026-11-19T10:05",
-            referral(
-                "200104",
-                "Tomasz Wiśniewski",
-                "TN24 8AA",
-                "stp",
-                "2026-11-19 10:05",
-                "2026-11-30",
-                "2",
-                "30",
-                &["--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-20T09:40",
-            referral(
-                "200105",
-                "Zoë O'Brien",
-                "CT1 2EH",
-                "act",
-                "2026-11-20 09:40",
-                "2026-11-30",
-                "4",
-                "30",
-                &["--known-to-act", "--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-20T14:00",
-            referral(
-                "200106",
-                "Ronald Pike",
-                "CT16 1AA",
-                "stp",
-                "2026-11-20 14:00",
-                "2026-11-27",
-                "1",
-                "60",
-                &["--doc", "financial-authorisation,referral-form,ais-updated"],
-            ),
-        ),
-        (
-            "2026-11-21T10:30",
-            referral(
-                "200107",
-                "Priya Raman",
-                "DA1 1AA",
-                "act",
-                "2026-11-21 10:30",
-                "2026-12-01",
-                "2",
-                "30",
-                &["--risk", "dog in the property", "--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-18T13:15",
-            referral(
-                "200108",
-                "Gwen Adeyemi",
-                "ME10 4AA",
-                "stp",
-                "2026-11-18 13:15",
-                "2026-11-25",
-                "3",
-                "30",
-                &["--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-16T16:00",
-            referral(
-                "200109",
-                "Harold Finch",
-                "TN1 1AA",
-                "act",
-                "2026-11-16 16:00",
-                "2026-11-23",
-                "4",
-                "45",
-                &["--double-handed", "--dementia", "--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-17T09:20",
-            referral(
-                "200110",
-                "Agnes Kowalczyk",
-                "CT5 1AA",
-                "stp",
-                "2026-11-17 09:20",
-                "2026-11-30",
-                "2",
-                "30",
-                &["--lives-alone", "--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-16T11:45",
-            referral(
-                "200111",
-                "Stanley Brooks",
-                "CT6 5AA",
-                "act",
-                "2026-11-16 11:45",
-                "2026-11-23",
-                "2",
-                "30",
-                &["--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-19T12:00",
-            referral(
-                "200112",
-                "Łukasz Wójcik",
-                "CT11 9AA",
-                "stp",
-                "2026-11-19 12:00",
-                "2026-12-07",
-                "3",
-                "30",
-                &["--doc", DOCS],
-            ),
-        ),
-        (
-            "2026-11-20T16:30",
-            referral(
-                "200113",
-                "Iris Delaney",
-                "SW1A 1AA",
-                "stp",
-                "2026-11-20 16:30",
-                "2026-12-01",
-                "2",
-                "30",
-                &["--doc", DOCS],
-            ),
-        ),
-    ];
-    for (now, args) in &steps {
-        r.step(now, args)?;
-    }
-    // Referral 10, Agnes: Oakleaf declines, Harbour lets the offer lapse, Downs is asked this morning.
-    r.step("2026-11-20T10:00", &["offer", "10"])?;
-    r.step("2026-11-20T10:40", &["respond", "10", "decline", "--reason", "no-capacity"])?;
-    r.step("2026-11-20T11:00", &["offer", "10"])?;
-    r.step("2026-11-23T08:30", &["offer", "10"])?;
-    // Referral 11, Stanley: placed with Oakleaf, confirmed, SDO sent.
-    r.step("2026-11-17T10:00", &["offer", "11"])?;
-    r.step("2026-11-17T10:30", &["respond", "11", "accept"])?;
-    r.step(
-        "2026-11-17T14:00",
-        &["confirm", "11", "--start", "2026-11-23", "--call-times", "08:00,18:00", "--provider-ref", "OAK-4471"],
-    )?;
-    r.step("2026-11-18T09:30", &["sdo", "11", "--sent"])?;
-    // Referral 12, Łukasz: Isle Care Partners is considering until Tuesday noon.
-    r.step("2026-11-20T09:00", &["offer", "12"])?;
-    r.step("2026-11-20T09:45", &["respond", "12", "considering", "--until", "2026-11-24 12:00"])?;
-    // Referral 9, Harold: Weald accepted this morning; the confirmation form is due by 10:15.
-    r.step("2026-11-23T08:00", &["offer", "9"])?;
-    r.step("2026-11-23T08:15", &["respond", "9", "accept"])?;
     Ok(())
 }
 
@@ -373,4 +126,18 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
 
 fn display(p: &Path) -> String {
     p.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_reads() {
+        let steps = parse_script(SCRIPT).unwrap();
+        assert_eq!(steps[0], Step { now: "2026-11-02T08:30".into(), args: vec!["init".into()] });
+        assert!(steps.iter().any(|s| s.args.contains(&"Zoë O'Brien".to_string())));
+        assert!(parse_script("2026-11-02T08:30 offer \"1").is_err());
+        assert!(parse_script("soon offer 1").is_err());
+    }
 }
