@@ -2,7 +2,9 @@
 -- hcp writes; the documents checklist, missing items and call times become JSON arrays (they were
 -- comma-joined text). SQLite cannot add a CHECK to a column, so each table is rebuilt the SQLite
 -- way (create new, copy, drop old, rename) in the migration's one transaction, with foreign keys
--- off (store::migrate) and checked before commit. Data is kept.
+-- off (store::migrate) and checked before commit. Data is kept. New referral columns: the PO's
+-- form-sent time, days a week, and what flexible care and rates need (client group, service,
+-- direct payment, enablement eligibility, rate type, nights).
 
 CREATE TABLE referrals_v2 (
     id                      INTEGER PRIMARY KEY,
@@ -26,6 +28,7 @@ CREATE TABLE referrals_v2 (
     start_date              TEXT NOT NULL,
     calls_per_day           INTEGER NOT NULL,
     minutes_per_call        INTEGER NOT NULL,
+    days_per_week           INTEGER NOT NULL DEFAULT 7 CHECK (days_per_week BETWEEN 1 AND 7),
     weekly_minutes          INTEGER NOT NULL,
     hours_given             INTEGER NOT NULL DEFAULT 0,
     double_handed           INTEGER NOT NULL DEFAULT 0,
@@ -50,6 +53,7 @@ CREATE TABLE referrals_v2 (
     provider_id             INTEGER REFERENCES providers(id),
     placement_type          TEXT CHECK (placement_type IN ('contract', 'exception', 'indi')),
     accepted_at             TEXT,
+    form_sent_at            TEXT,
     confirmed_at            TEXT,
     confirmed_start         TEXT,
     provider_ref            TEXT,
@@ -60,6 +64,13 @@ CREATE TABLE referrals_v2 (
     fa_due                  TEXT,
     fa_done_at              TEXT,
     cancel_reason           TEXT,
+    client_group            TEXT CHECK (client_group IN ('older-people', 'physical-disability', 'learning-disability', 'mental-health')),
+    service                 TEXT CHECK (service IN ('older-people-homecare', 'extra-care', 'sis', 'bhal')),
+    direct_payment          INTEGER NOT NULL DEFAULT 0,
+    enablement_eligible     INTEGER NOT NULL DEFAULT 0,
+    rate_type               TEXT NOT NULL DEFAULT 'standard' CHECK (rate_type IN ('standard', 'complex', 'high-complex-pbs')),
+    sleep_nights            INTEGER NOT NULL DEFAULT 0 CHECK (sleep_nights BETWEEN 0 AND 7),
+    wake_nights             INTEGER NOT NULL DEFAULT 0 CHECK (wake_nights BETWEEN 0 AND 7),
     created_at              TEXT NOT NULL,
     updated_at              TEXT NOT NULL
 ) STRICT;

@@ -2,6 +2,8 @@
 //!
 //! `domain` decides, `store` persists, `cli` parses and prints, `io` reads and writes files.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod cli;
 pub mod domain;
 pub mod error;

@@ -3,7 +3,8 @@
 //! `--help`, and names them in the error for a word it does not know (exit 2).
 
 use crate::domain::model::{
-    CqcRating, Decision, DeclineReason, Funding, PlacementType, ProviderStatus, ProviderType, Rag, State, Team, Word,
+    ClientGroup, CqcRating, Decision, DeclineReason, Funding, PlacementType, ProviderStatus, ProviderType, Rag,
+    RateType, Service, State, Team, Word,
 };
 use crate::domain::waiting::{Recipient, Rule};
 use clap::builder::{PossibleValue, TypedValueParser, ValueParserFactory};
@@ -66,7 +67,10 @@ word_args!(
     PlacementType,
     Decision,
     Rule,
-    Recipient
+    Recipient,
+    ClientGroup,
+    Service,
+    RateType
 );
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub struct ReferralFacts {
     pub start: NaiveDate,
     pub calls_per_day: i64,
     pub minutes_per_call: i64,
+    pub days_per_week: i64,
+    pub double_handed: bool,
     /// Hours per week, in minutes, as stated or computed.
     pub weekly_minutes: i64,
     pub authorised_weekly_pence: Option<i64>,
@@ -62,6 +64,12 @@ pub struct Missing {
 
 fn missing(item: Item, sentence: impl Into<String>) -> Missing {
     Missing { item, sentence: sentence.into() }
+}
+
+/// Calls a day × minutes a call × days a week: the package's minutes a week (the one place this
+/// is computed).
+pub fn planned_weekly_minutes(calls_per_day: i64, minutes_per_call: i64, days_per_week: i64) -> i64 {
+    calls_per_day.saturating_mul(minutes_per_call).saturating_mul(days_per_week)
 }
 
 /// Every item that stops the referral joining the list, in checklist order.
@@ -146,15 +154,19 @@ pub fn check(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules
             "The package: calls per day, minutes per call and hours per week must all be more than zero.",
         ));
     } else {
-        let expected = f.calls_per_day * f.minutes_per_call * 7;
-        if (expected - f.weekly_minutes).abs() > rules.hours_tolerance_minutes {
+        // The hours may be the client's hours, or carer hours when the calls are double-handed.
+        let expected = planned_weekly_minutes(f.calls_per_day, f.minutes_per_call, f.days_per_week);
+        let close = |e: i64| (e - f.weekly_minutes).abs() <= rules.hours_tolerance_minutes;
+        if !close(expected) && !(f.double_handed && close(expected * 2)) {
             out.push(missing(
                 Item::HoursMismatch,
                 format!(
-                    "Hours per week that match the calls: {} calls a day of {} minutes is {} hours a week, but the referral says {}.",
+                    "Hours per week that match the calls: {} calls a day of {} minutes, {} days a week, is {} hours a week{}, but the referral says {}.",
                     f.calls_per_day,
                     f.minutes_per_call,
+                    f.days_per_week,
                     show_hours(expected),
+                    if f.double_handed { format!(" ({} carer hours)", show_hours(expected * 2)) } else { String::new() },
                     show_hours(f.weekly_minutes)
                 ),
             ));
@@ -205,6 +217,8 @@ mod tests {
             start: d("2026-11-30"),
             calls_per_day: 4,
             minutes_per_call: 30,
+            days_per_week: 7,
+            double_handed: false,
             weekly_minutes: 840,
             authorised_weekly_pence: None,
             estimated_weekly_pence: None,

@@ -143,7 +143,8 @@ pub fn merge(before: &Referral, sheet: &Referral, cols: &SheetColumns, hcp_worke
         r.weekly_minutes = s.weekly_minutes;
         r.hours_given = true;
     } else if !r.hours_given {
-        r.weekly_minutes = r.calls_per_day * r.minutes_per_call * 7;
+        r.weekly_minutes =
+            super::completeness::planned_weekly_minutes(r.calls_per_day, r.minutes_per_call, r.days_per_week);
     }
     if cols.documents {
         r.docs = s.docs.clone();

@@ -26,6 +26,8 @@ pub fn facts(r: &Referral) -> ReferralFacts {
         start: r.start_date,
         calls_per_day: r.calls_per_day,
         minutes_per_call: r.minutes_per_call,
+        days_per_week: r.days_per_week,
+        double_handed: r.double_handed,
         weekly_minutes: r.weekly_minutes,
         authorised_weekly_pence: r.authorised_weekly_pence,
         estimated_weekly_pence: r.estimated_weekly_pence,
@@ -33,20 +35,26 @@ pub fn facts(r: &Referral) -> ReferralFacts {
     }
 }
 
-/// Run the completeness check and move the referral between `incomplete` and `waiting`: when it
-/// passes, the referral joins the list with list date `at` (SPEC §5).
-pub fn recheck(r: &mut Referral, cal: &WorkingCalendar, rules: &CompletenessRules, at: DateTime<Utc>) -> Vec<Missing> {
+/// Run the completeness check and move the referral between `incomplete` and `waiting`.
+///
+/// SPEC §5: the list date is when the complete referral reached Purchasing — `completed_at`,
+/// which is the received time for a referral complete on arrival (however late it is keyed in)
+/// and the time the last missing piece arrived otherwise. A referral that was listed, went back
+/// to incomplete and is completed again keeps its first list date.
+pub fn recheck(
+    r: &mut Referral,
+    cal: &WorkingCalendar,
+    rules: &CompletenessRules,
+    completed_at: DateTime<Utc>,
+) -> Vec<Missing> {
     let missing = check(&facts(r), cal, rules);
     r.missing = missing.iter().map(|m| m.item).collect();
     match (r.state, missing.is_empty()) {
         (State::Incomplete, true) => {
             r.state = State::Waiting;
-            r.list_date = Some(at);
+            r.list_date = Some(r.list_date.unwrap_or(completed_at));
         }
-        (State::Waiting, false) => {
-            r.state = State::Incomplete;
-            r.list_date = None;
-        }
+        (State::Waiting, false) => r.state = State::Incomplete,
         _ => {}
     }
     missing

@@ -241,6 +241,26 @@ words!(
 );
 
 words!(
+    /// The client group (flexible care is for older people and physical disability, seed 004).
+    ClientGroup {
+        OlderPeople = "older-people",
+        PhysicalDisability = "physical-disability",
+        LearningDisability = "learning-disability",
+        MentalHealth = "mental-health",
+    }
+);
+
+words!(
+    /// The service the package is part of.
+    Service { OlderPeopleHomecare = "older-people-homecare", ExtraCare = "extra-care", Sis = "sis", Bhal = "bhal" }
+);
+
+words!(
+    /// The package type, for its hourly rate (seed 002): complex needs funding-panel approval.
+    RateType { Standard = "standard", Complex = "complex", HighComplexPbs = "high-complex-pbs" }
+);
+
+words!(
     /// The contract a non-contracted placement runs under (SPEC §6).
     PlacementType { Contract = "contract", Exception = "exception", Indi = "indi" }
 );

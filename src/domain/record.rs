@@ -2,7 +2,9 @@
 //! writes them (a stored word that does not parse is an error naming it, never a default);
 //! `domain::lifecycle` changes them; `cli` shows them.
 
-use super::model::{Decision, DeclineReason, Funding, Item, PlacementType, Response, State, Team, Tier};
+use super::model::{
+    ClientGroup, Decision, DeclineReason, Funding, Item, PlacementType, RateType, Response, Service, State, Team, Tier,
+};
 use super::responses::OfferFacts;
 use super::waiting::{Recipient, Rule};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -32,6 +34,8 @@ pub struct Referral {
     pub start_date: NaiveDate,
     pub calls_per_day: i64,
     pub minutes_per_call: i64,
+    /// Days a week the calls run (7 unless the package says fewer).
+    pub days_per_week: i64,
     pub weekly_minutes: i64,
     pub hours_given: bool,
     pub double_handed: bool,
@@ -57,6 +61,8 @@ pub struct Referral {
     pub provider_id: Option<i64>,
     pub placement_type: Option<PlacementType>,
     pub accepted_at: Option<DateTime<Utc>>,
+    /// The PO's courtesy call made and Provider Confirmation Form sent (`hcp form-sent`).
+    pub form_sent_at: Option<DateTime<Utc>>,
     pub confirmed_at: Option<DateTime<Utc>>,
     pub confirmed_start: Option<NaiveDate>,
     pub provider_ref: Option<String>,
@@ -69,6 +75,13 @@ pub struct Referral {
     pub fa_due: Option<NaiveDate>,
     pub fa_done_at: Option<DateTime<Utc>>,
     pub cancel_reason: Option<String>,
+    pub client_group: Option<ClientGroup>,
+    pub service: Option<Service>,
+    pub direct_payment: bool,
+    pub enablement_eligible: bool,
+    pub rate_type: RateType,
+    pub sleep_nights: i64,
+    pub wake_nights: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -107,6 +120,7 @@ impl Referral {
             start_date: super::dates::london_date(now),
             calls_per_day: 0,
             minutes_per_call: 0,
+            days_per_week: 7,
             weekly_minutes: 0,
             hours_given: false,
             double_handed: false,
@@ -130,6 +144,7 @@ impl Referral {
             provider_id: None,
             placement_type: None,
             accepted_at: None,
+            form_sent_at: None,
             confirmed_at: None,
             confirmed_start: None,
             provider_ref: None,
@@ -140,6 +155,13 @@ impl Referral {
             fa_due: None,
             fa_done_at: None,
             cancel_reason: None,
+            client_group: None,
+            service: None,
+            direct_payment: false,
+            enablement_eligible: false,
+            rate_type: RateType::Standard,
+            sleep_nights: 0,
+            wake_nights: 0,
             created_at: now,
             updated_at: now,
         }

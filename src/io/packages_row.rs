@@ -229,7 +229,7 @@ pub fn read_row(
     r.calls_per_day = calls;
     r.minutes_per_call = minutes;
     r.hours_given = hours.is_some();
-    r.weekly_minutes = hours.unwrap_or(calls * minutes * 7);
+    r.weekly_minutes = hours.unwrap_or(crate::domain::completeness::planned_weekly_minutes(calls, minutes, 7));
     if let Some(pc) = cells.text("Postcode") {
         let norm = normalise_postcode(&pc).unwrap_or(pc);
         let place = place(&norm)?;

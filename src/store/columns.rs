@@ -6,8 +6,8 @@
 
 use crate::domain::dates::{load_instant, store_instant};
 use crate::domain::model::{
-    CqcRating, Decision, DeclineReason, Funding, Item, PlacementType, ProviderStatus, ProviderType, Response, State,
-    Team, Tier,
+    ClientGroup, CqcRating, Decision, DeclineReason, Funding, Item, PlacementType, ProviderStatus, ProviderType,
+    RateType, Response, Service, State, Team, Tier,
 };
 use crate::domain::waiting::{Recipient, Rule};
 use crate::error::UserError;
@@ -169,6 +169,9 @@ word_columns! {
     ProviderType => "provider type",
     ProviderStatus => "provider status",
     CqcRating => "CQC rating",
+    ClientGroup => "client group",
+    Service => "service",
+    RateType => "rate type",
 }
 
 /// A list kept as a JSON array of words (documents, missing items).

@@ -228,16 +228,16 @@ fn list_filters_and_orders_by_waiting_days() {
     let a = h.referral("1", "CT1 2EH", "2026-11-10 09:00", "2026-12-07", &[]);
     let b = h.referral("2", "CT9 1XZ", "2026-11-20 09:00", "2026-12-07", &[]);
     let c = h.referral("3", "ME14 1XQ", "2026-11-02 09:00", "2026-12-07", &[]);
-    // List dates are when each joined the list: all of them now, so re-list by hand is not possible;
-    // instead check area filtering and the order by id when equal.
+    // Complete on arrival, each is listed from when it was received (SPEC §5): longest waiting first.
     let v = h.json(&["referral", "list"]);
     let ids: Vec<i64> = v.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
-    assert_eq!(ids, vec![a, b, c]);
+    assert_eq!(ids, vec![c, a, b]);
     let v = h.json(&["referral", "list", "--area", "thanet"]);
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["id"], b);
+    // From Mon 02/11 to Mon 07/12 2026: 20 working days in November after the 2nd, 5 in December.
     let later = h.json_at("2026-12-07T09:00", &["referral", "list"], 0);
-    assert_eq!(later[0]["working_days_waiting"], 10);
+    assert_eq!((later[0]["id"].as_i64(), later[0]["working_days_waiting"].as_i64()), (Some(c), Some(25)));
     let out = h.run(&["referral", "list", "--rag", "purple"]).code(2);
     assert!(out.stderr.contains("purple"));
 }

@@ -107,7 +107,8 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
     }
 
     let rules = ctx.rules()?;
-    let now = ctx.now;
+    // When the entry was made; the referral was received then too unless --received says.
+    let now = ctx.at(a.at.as_deref())?;
     let now_s = store_instant(now);
     let user = ctx.user.clone();
     let email_to = a.email_to.clone();
@@ -116,7 +117,9 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
     let (id, missing) = store.write(|tx| {
         let mut r = Referral::new(now);
         apply(tx, &mut r, &package)?;
-        let missing = recheck(&mut r, &rules, now);
+        // Complete on arrival: listed from the time it was received (SPEC §5).
+        let received = r.received_at;
+        let missing = recheck(&mut r, &rules, received);
         let id = referrals::insert(tx, &r)?;
         r.id = id;
         Event::new("referral added", "referral", &now_s, &now_s, &user)

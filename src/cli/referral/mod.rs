@@ -8,7 +8,7 @@ pub mod update;
 
 use super::ctx::{parse_date_arg, parse_time_arg, Ctx, Rules};
 use super::{Exit, Outcome};
-use crate::domain::completeness::Missing;
+use crate::domain::completeness::{planned_weekly_minutes, Missing};
 use crate::domain::model::{Funding, Item, Team};
 use crate::domain::text::{normalise_postcode, parse_hours_to_minutes, parse_pence};
 use crate::error::UserError;
@@ -65,13 +65,17 @@ pub struct PackageArgs {
     /// The requested start date.
     #[arg(long, value_name = "D")]
     pub start: Option<String>,
-    /// Calls per day.
-    #[arg(long, value_name = "N")]
+    /// Calls per day (1 to 12).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=12))]
     pub calls_per_day: Option<i64>,
-    /// Minutes per call.
-    #[arg(long, value_name = "M")]
+    /// Minutes per call (5 to 240).
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(i64).range(5..=240))]
     pub minutes: Option<i64>,
-    /// Hours per week as 12.5 or 12:30 (default: calls × minutes × 7).
+    /// Days a week the calls run (1 to 7; default 7).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=7))]
+    pub days_per_week: Option<i64>,
+    /// Hours per week as 12.5 or 12:30 (default: calls × minutes × days); for double-handed
+    /// calls the client's hours or the carer hours (twice as many).
     #[arg(long, value_name = "H")]
     pub hours_per_week: Option<String>,
     /// Calls need two carers.
@@ -135,13 +139,43 @@ pub struct PackageArgs {
     /// A minor change to an existing package (no new PIR needed).
     #[arg(long)]
     pub minor_change: bool,
+    /// The client group (flexible care is open to older people and physical disability).
+    #[arg(long, value_name = "GROUP")]
+    pub client_group: Option<crate::domain::model::ClientGroup>,
+    /// The service the package belongs to.
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<crate::domain::model::Service>,
+    /// The client receives direct payments.
+    #[arg(long)]
+    pub direct_payment: bool,
+    /// The client is eligible for enablement.
+    #[arg(long)]
+    pub enablement_eligible: bool,
+    /// The package type for its rate (complex needs funding-panel approval).
+    #[arg(long, value_name = "TYPE")]
+    pub rate_type: Option<crate::domain::model::RateType>,
+    /// Sleep-in nights a week (0 to 7).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=7))]
+    pub sleep_nights: Option<i64>,
+    /// Waking nights a week (0 to 7).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=7))]
+    pub wake_nights: Option<i64>,
+    /// When this entry was made (default: now); the list date follows --received (SPEC §5).
+    #[arg(long, value_name = "T")]
+    pub at: Option<String>,
     /// Write the missing-information email to FILE instead of printing it.
     #[arg(long, value_name = "FILE")]
     pub email_to: Option<std::path::PathBuf>,
 }
 
-fn usage_for(flag: &str, value: &str, what: &str) -> anyhow::Error {
-    UserError::usage(format!("--{flag} '{value}' is not {what}")).into()
+/// A weekly amount in pence: £0 up to (not including) £100,000 a week.
+fn weekly_amount(flag: &str, value: &str) -> Result<i64> {
+    let pence = parse_pence(value)
+        .ok_or_else(|| UserError::usage(format!("--{flag} '{value}' is not an amount such as £400 or 1,234.50")))?;
+    if !(0..10_000_000).contains(&pence) {
+        return Err(UserError::usage(format!("--{flag} '{value}' is out of range: £0 up to £99,999.99 a week")).into());
+    }
+    Ok(pence)
 }
 
 /// Copy the given flags onto a referral. Text is stored exactly as typed (trimmed).
@@ -180,16 +214,28 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     if let Some(v) = a.minutes {
         r.minutes_per_call = v;
     }
+    if let Some(v) = a.days_per_week {
+        r.days_per_week = v;
+    }
+    r.double_handed |= a.double_handed;
     if let Some(v) = &a.hours_per_week {
-        r.weekly_minutes = parse_hours_to_minutes(v).ok_or_else(|| {
+        let minutes = parse_hours_to_minutes(v).ok_or_else(|| {
             UserError::usage(format!("--hours-per-week '{v}' is not a number of hours"))
                 .hint("write hours as 12.5 or 12:30")
         })?;
+        let carers = if r.double_handed { 2 } else { 1 };
+        if minutes <= 0 || minutes > 168 * 60 * carers {
+            return Err(UserError::usage(format!(
+                "--hours-per-week '{v}' is out of range: more than 0 and at most {} hours a week",
+                168 * carers
+            ))
+            .into());
+        }
+        r.weekly_minutes = minutes;
         r.hours_given = true;
     } else if !r.hours_given {
-        r.weekly_minutes = r.calls_per_day * r.minutes_per_call * 7;
+        r.weekly_minutes = planned_weekly_minutes(r.calls_per_day, r.minutes_per_call, r.days_per_week);
     }
-    r.double_handed |= a.double_handed;
     r.lives_alone |= a.lives_alone;
     r.known_to_act |= a.known_to_act;
     r.dementia |= a.dementia;
@@ -198,6 +244,23 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     r.recent_keah |= a.recent_keah;
     r.bypass_keah |= a.bypass_keah;
     r.minor_change |= a.minor_change;
+    r.direct_payment |= a.direct_payment;
+    r.enablement_eligible |= a.enablement_eligible;
+    if a.client_group.is_some() {
+        r.client_group = a.client_group;
+    }
+    if a.service.is_some() {
+        r.service = a.service;
+    }
+    if let Some(t) = a.rate_type {
+        r.rate_type = t;
+    }
+    if let Some(n) = a.sleep_nights {
+        r.sleep_nights = n;
+    }
+    if let Some(n) = a.wake_nights {
+        r.wake_nights = n;
+    }
     if a.funding.is_some() {
         r.funding = a.funding;
     }
@@ -224,13 +287,10 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
         }
     }
     if let Some(v) = &a.authorised_weekly {
-        r.authorised_weekly_pence = Some(
-            parse_pence(v).ok_or_else(|| usage_for("authorised-weekly", v, "an amount such as £400 or 1,234.50"))?,
-        );
+        r.authorised_weekly_pence = Some(weekly_amount("authorised-weekly", v)?);
     }
     if let Some(v) = &a.estimated_weekly {
-        r.estimated_weekly_pence =
-            Some(parse_pence(v).ok_or_else(|| usage_for("estimated-weekly", v, "an amount such as £400 or 1,234.50"))?);
+        r.estimated_weekly_pence = Some(weekly_amount("estimated-weekly", v)?);
     }
     if let Some(v) = &a.notes {
         r.notes = Some(v.clone());

@@ -1,5 +1,5 @@
 //! `hcp referral update <id>`: add documents or correct details; the check runs again and a
-//! referral that passes joins the list with list date = now.
+//! referral that passes joins the list with list date = when the last piece arrived (--at, default now).
 
 use super::{apply, recheck, report, PackageArgs};
 use crate::cli::ctx::Ctx;
@@ -49,7 +49,11 @@ fn clear(r: &mut crate::domain::record::Referral, fields: &[String]) -> anyhow::
             "time-critical" => r.time_critical = None,
             "hours-per-week" => {
                 r.hours_given = false;
-                r.weekly_minutes = r.calls_per_day * r.minutes_per_call * 7;
+                r.weekly_minutes = crate::domain::completeness::planned_weekly_minutes(
+                    r.calls_per_day,
+                    r.minutes_per_call,
+                    r.days_per_week,
+                );
             }
             "cluster" => {
                 r.cluster_by_hand = false;
@@ -70,7 +74,8 @@ fn clear(r: &mut crate::domain::record::Referral, fields: &[String]) -> anyhow::
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let rules = ctx.rules()?;
-    let now = ctx.now;
+    // When the missing pieces arrived (the list date when they complete it).
+    let now = ctx.at(args.package.at.as_deref())?;
     let now_s = store_instant(now);
     let user = ctx.user.clone();
     let id = args.id;
