@@ -2,12 +2,12 @@
 //! the SDO and financial assessment deadlines are set (SPEC §3, §7).
 
 use super::ctx::{parse_date_arg, parse_time_arg, Ctx};
+use super::record::record;
 use super::view;
 use super::{output, Exit, Outcome};
 use crate::domain::dates::show_date;
-use crate::domain::lifecycle;
+use crate::domain::placement;
 use crate::error::UserError;
-use crate::store::lifecycle::{apply, Stamp};
 use chrono::NaiveTime;
 
 /// Record the returned Provider Confirmation Form: start date and planned call times.
@@ -39,36 +39,26 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let rules = ctx.rules()?;
-    let at = ctx.at(args.at.as_deref())?;
     let start = parse_date_arg("--start", &args.start)?;
     let indi = args.indi_completed.as_deref().map(|t| parse_time_arg("--indi-completed", t)).transpose()?;
     let call_times = args.call_times.as_deref().map(parse_call_times).transpose()?;
-    let (now, user, json) = (ctx.now, ctx.user.clone(), ctx.json);
-    let stamp = Stamp { at, now, user: &user };
-    let store = ctx.store()?;
-    let r = store.write(|tx| {
-        let v = view::load(tx, &rules, now, args.id)?;
-        let form = lifecycle::Confirmation {
-            start,
-            provider_ref: args.provider_ref.clone(),
-            call_times: call_times.clone(),
-            indi_completed: indi,
-        };
-        let t = lifecycle::confirm(&v.r, v.state, form, at, &rules.calendar)?;
-        let after = t.referral.clone();
-        apply(tx, &v.r, t, &stamp)?;
-        Ok(after)
+    let form =
+        placement::Confirmation { start, provider_ref: args.provider_ref.clone(), call_times, indi_completed: indi };
+    let (r, _) = record(ctx, args.id, args.at.as_deref(), |v, rules, at| {
+        placement::confirm(&v.r, v.state, form, at, &rules.calendar)
     })?;
-    if json {
-        let v = view::load(store.conn(), &rules, now, r.id)?;
+    if ctx.json {
+        let rules = ctx.rules()?;
+        let now = ctx.now;
+        let v = view::load(ctx.store()?.conn(), &rules, now, r.id)?;
         output::json(&v.to_json(now));
     } else {
         println!("Referral {} confirmed: care starts {}.", r.id, show_date(start));
         match r.sdo_due {
             Some(d) => println!("  SDO due by the end of {} (2 working days).", show_date(d)),
             None => println!(
-                "  SDO: due 2 working days after the Indi contract is completed; record it with --indi-completed."
+                "  SDO: due 2 working days after the Indi contract is completed; record it with `hcp indi {} --completed`.",
+                r.id
             ),
         }
         if let Some(d) = r.fa_due {

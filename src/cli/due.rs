@@ -2,12 +2,13 @@
 
 use super::ctx::Ctx;
 use super::{output, Exit, Outcome};
-use crate::domain::dates::{end_of_london_day, json_instant, show_instant};
+use crate::domain::dates::{json_instant, show_instant};
+use crate::domain::due::{referral_deadlines, DueKind};
 use crate::domain::model::State;
-use crate::domain::responses::{confirmation_form_deadline, effective_state, outcome, Outcome as OfferOutcome};
-use crate::store::{offers, reference, referrals};
+use crate::domain::responses::effective_state;
+use crate::store::{events, offers, providers, reference, referrals};
 use chrono::{DateTime, Utc};
-use serde_json::json;
+use serde::Serialize;
 use std::collections::HashSet;
 
 /// Every open deadline: offers about to lapse (minutes left), considering answer-by times,
@@ -23,95 +24,68 @@ pub struct Args {
     pub mine: bool,
 }
 
-struct Item {
-    referral: i64,
-    name: String,
-    what: String,
-    due: DateTime<Utc>,
-    provider: Option<String>,
+/// One line of the worklist (SPEC §17 `due` JSON).
+#[derive(Debug, Serialize)]
+pub struct DueItem {
+    pub referral: i64,
+    #[serde(skip)]
+    pub name: String,
+    pub what: DueKind,
+    pub description: String,
+    pub due: String,
+    #[serde(skip)]
+    pub due_at: DateTime<Utc>,
+    pub overdue: bool,
+    pub minutes_left: i64,
+    pub provider: Option<String>,
 }
 
 const STATES: &[State] = &[State::Offered, State::Considering, State::Accepted, State::Confirmed];
 /// Offers are needed only for these: the answer clock and the provider's name.
 const WITH_OFFERS: &[State] = &[State::Offered, State::Considering, State::Accepted];
 
-pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let now = ctx.now;
-    let (json, user, colour) = (ctx.json, ctx.user.clone(), ctx.stdout_is_terminal);
+/// Every open deadline, soonest first.
+pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result<Vec<DueItem>> {
+    let (now, user) = (ctx.now, ctx.user.clone());
     let conn = ctx.store()?.conn();
-    let area = args.area.as_deref().map(|a| reference::find_area(conn, a)).transpose()?;
-    let mine: Option<HashSet<i64>> =
-        if args.mine { Some(crate::store::events::referrals_touched_by(conn, &user)?) } else { None };
-    let rs = referrals::open_work(conn, STATES, area.as_ref().map(|a| a.id))?;
+    let area = area.map(|a| reference::find_area(conn, a)).transpose()?;
+    let mine: Option<HashSet<i64>> = if mine { Some(events::referrals_touched_by(conn, &user)?) } else { None };
+    let names = providers::names(conn)?;
     let mut by = offers::for_states(conn, WITH_OFFERS)?;
     let mut items = Vec::new();
-    for r in rs {
+    for r in referrals::open_work(conn, STATES, area.as_ref().map(|a| a.id))? {
         if mine.as_ref().is_some_and(|m| !m.contains(&r.id)) {
             continue;
         }
         let os = by.remove(&r.id).unwrap_or_default();
-        let latest = os.last();
-        let state = effective_state(r.state, latest.map(|o| o.facts()).as_ref(), now);
-        let mut push = |what: String, due: DateTime<Utc>, provider: Option<String>| {
-            items.push(Item { referral: r.id, name: r.name.clone(), what, due, provider })
-        };
-        match state {
-            State::Offered | State::Considering => {
-                if let Some(o) = latest {
-                    match outcome(&o.facts(), now) {
-                        OfferOutcome::Awaiting { deadline } => {
-                            push("offer response (2 hours)".into(), deadline, Some(o.provider.clone()))
-                        }
-                        OfferOutcome::Considering { until } => {
-                            push("considering: answer by".into(), until, Some(o.provider.clone()))
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            State::Accepted => {
-                if let Some(at) = r.accepted_at {
-                    let p = r
-                        .provider_id
-                        .and_then(|pid| os.iter().find(|o| o.provider_id == pid))
-                        .map(|o| o.provider.clone());
-                    push(
-                        "confirmation form to provider (2 hours after acceptance)".into(),
-                        confirmation_form_deadline(at),
-                        p,
-                    );
-                }
-            }
-            _ => {}
-        }
-        if state == State::Confirmed && r.sdo_sent_at.is_none() {
-            if let Some(d) = r.sdo_due {
-                push("SDO to provider (2 working days)".into(), end_of_london_day(d), None);
-            }
-        }
-        if matches!(state, State::Confirmed | State::Active) && r.fa_done_at.is_none() {
-            if let Some(d) = r.fa_due {
-                push("financial assessment (2 working days)".into(), end_of_london_day(d), None);
-            }
+        let state = effective_state(r.state, os.last().map(|o| o.facts()).as_ref(), now);
+        for d in referral_deadlines(&r, state, os.last(), now) {
+            let description = match &d.note {
+                Some(n) => format!("{}: {n}", d.kind.plain()),
+                None => d.kind.plain().to_string(),
+            };
+            items.push(DueItem {
+                referral: r.id,
+                name: r.name.clone(),
+                what: d.kind,
+                description,
+                due: json_instant(d.due),
+                due_at: d.due,
+                overdue: d.due < now,
+                minutes_left: (d.due - now).num_minutes(),
+                provider: d.provider_id.and_then(|p| names.get(&p).cloned()),
+            });
         }
     }
-    items.sort_by(|a, b| a.due.cmp(&b.due).then(a.referral.cmp(&b.referral)));
+    items.sort_by(|a, b| a.due_at.cmp(&b.due_at).then(a.referral.cmp(&b.referral)));
+    Ok(items)
+}
+
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    let (now, json, colour) = (ctx.now, ctx.json, ctx.stdout_is_terminal);
+    let items = worklist(ctx, args.area.as_deref(), args.mine)?;
     if json {
-        output::json(
-            &items
-                .iter()
-                .map(|i| {
-                    json!({
-                        "referral": i.referral,
-                        "what": i.what,
-                        "due": json_instant(i.due),
-                        "overdue": i.due < now,
-                        "minutes_left": (i.due - now).num_minutes(),
-                        "provider": i.provider,
-                    })
-                })
-                .collect::<Vec<_>>(),
-        );
+        output::json(&items);
         return Ok(Exit::Done);
     }
     if items.is_empty() {
@@ -120,7 +94,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
     let mut t = output::table(&["due", "left", "referral", "client", "what", "provider"]);
     for i in &items {
-        let mins = (i.due - now).num_minutes();
+        let mins = i.minutes_left;
         let left = if mins < 0 {
             "OVERDUE".to_string()
         } else if mins < 24 * 60 {
@@ -130,14 +104,14 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             format!("{days} day{}", if days == 1 { "" } else { "s" })
         };
         let mut row = vec![
-            comfy_table::Cell::new(show_instant(i.due)),
+            comfy_table::Cell::new(show_instant(i.due_at)),
             comfy_table::Cell::new(left),
             comfy_table::Cell::new(i.referral),
             comfy_table::Cell::new(&i.name),
-            comfy_table::Cell::new(&i.what),
+            comfy_table::Cell::new(&i.description),
             comfy_table::Cell::new(i.provider.clone().unwrap_or_default()),
         ];
-        if mins < 0 && colour {
+        if i.due_at < now && colour {
             row = row.into_iter().map(|c| c.fg(comfy_table::Color::Red)).collect();
         }
         t.add_row(row);

@@ -2,10 +2,9 @@
 //! confirmation) is complete.
 
 use super::ctx::Ctx;
-use super::view;
+use super::record::record;
 use super::{output, Exit, Outcome};
-use crate::domain::lifecycle;
-use crate::store::lifecycle::{apply, Stamp};
+use crate::domain::placement;
 use serde_json::json;
 
 /// Record that the client's financial assessment is complete.
@@ -23,19 +22,9 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let rules = ctx.rules()?;
-    let at = ctx.at(args.at.as_deref())?;
-    let (now, user, json) = (ctx.now, ctx.user.clone(), ctx.json);
-    let stamp = Stamp { at, now, user: &user };
-    let store = ctx.store()?;
-    let r = store.write(|tx| {
-        let v = view::load(tx, &rules, now, args.id)?;
-        let t = lifecycle::financial_assessment_done(&v.r, v.state, at)?;
-        let after = t.referral.clone();
-        apply(tx, &v.r, t, &stamp)?;
-        Ok(after)
-    })?;
-    if json {
+    let (r, _) =
+        record(ctx, args.id, args.at.as_deref(), |v, _, at| placement::financial_assessment_done(&v.r, v.state, at))?;
+    if ctx.json {
         output::json(
             &json!({ "id": r.id, "financial_assessment_done_at": r.fa_done_at.map(crate::domain::dates::json_instant) }),
         );

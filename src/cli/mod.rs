@@ -12,12 +12,15 @@ pub mod due;
 pub mod escalate;
 pub mod export;
 pub mod financial_assessment;
+pub mod form_sent;
 pub mod history;
 pub mod import;
+pub mod indi;
 pub mod init;
 pub mod offer;
 pub mod output;
 pub mod provider;
+pub mod record;
 pub mod referral;
 pub mod respond;
 pub mod sdo;
@@ -88,6 +91,8 @@ pub enum Command {
     Referral(Box<referral::Command>),
     Offer(offer::Args),
     Respond(respond::Args),
+    FormSent(form_sent::Args),
+    Indi(indi::Args),
     Confirm(confirm::Args),
     Sdo(sdo::Args),
     FinancialAssessment(financial_assessment::Args),
@@ -125,6 +130,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
         Command::Referral(c) => referral::run(ctx, *c),
         Command::Offer(a) => offer::run(ctx, a),
         Command::Respond(a) => respond::run(ctx, a),
+        Command::FormSent(a) => form_sent::run(ctx, a),
+        Command::Indi(a) => indi::run(ctx, a),
         Command::Confirm(a) => confirm::run(ctx, a),
         Command::Sdo(a) => sdo::run(ctx, a),
         Command::FinancialAssessment(a) => financial_assessment::run(ctx, a),

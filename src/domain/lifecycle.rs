@@ -3,14 +3,13 @@
 //! refusal in plain words. `store::lifecycle::apply` writes a transition in one transaction; the
 //! commands only parse and print.
 
-use super::calendar::WorkingCalendar;
-use super::dates::{london_date, show_date, show_instant, start_of_london_day};
-use super::model::{DeclineReason, PlacementType, Response, State};
+use super::dates::{show_date, show_instant, start_of_london_day};
+use super::model::{DeclineReason, Response, State};
 use super::record::{Offer, Referral};
 use super::responses::{is_late, outcome, Outcome as OfferOutcome};
 use super::waiting::Rule;
 use crate::error::UserError;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 pub use super::allocation::Choice;
@@ -260,95 +259,6 @@ pub fn split_partial(r: &Referral, calls: i64) -> Result<(Referral, Referral), U
 /// `hcp confirm`: the provider's confirmation form came back. Guidance, accept 10: the SDO is
 /// due within 2 working days of the confirmation (contracted) or of the Indi contract
 /// (non-contracted Indi); the financial assessment within 2 working days.
-/// What the returned confirmation form says.
-#[derive(Debug, Clone, Default)]
-pub struct Confirmation {
-    pub start: NaiveDate,
-    pub provider_ref: Option<String>,
-    pub call_times: Option<Vec<NaiveTime>>,
-    pub indi_completed: Option<DateTime<Utc>>,
-}
-
-pub fn confirm(
-    r: &Referral,
-    state: State,
-    form: Confirmation,
-    at: DateTime<Utc>,
-    cal: &WorkingCalendar,
-) -> Result<Transition, UserError> {
-    let Confirmation { start, provider_ref, call_times, indi_completed } = form;
-    if state != State::Accepted {
-        return Err(UserError::new(format!(
-            "referral {} is {state}; only an accepted referral can be confirmed",
-            r.id
-        ))
-        .hint(format!("record the provider's acceptance first: hcp respond {} accept", r.id)));
-    }
-    let mut after = r.clone();
-    after.state = State::Confirmed;
-    after.confirmed_at = Some(at);
-    after.confirmed_start = Some(start);
-    if provider_ref.is_some() {
-        after.provider_ref = provider_ref;
-    }
-    if let Some(times) = call_times {
-        after.call_times = times;
-    }
-    if indi_completed.is_some() {
-        after.indi_completed_at = indi_completed;
-    }
-    after.sdo_due = sdo_due(&after, at, cal);
-    after.fa_due = Some(cal.add_working_days(london_date(at), 2));
-    let details =
-        json!({ "start": after.confirmed_start, "sdo_due": after.sdo_due, "financial_assessment_due": after.fa_due });
-    Ok(Transition::new("placement confirmed", after)
-        .details(details)
-        .settles(&[Rule::ConfirmationOverdue], "confirmation form returned"))
-}
-
-/// When the SDO is due: 2 working days after the confirmation, or after the Indi contract for an
-/// Indi placement (none until it is completed).
-pub fn sdo_due(r: &Referral, confirmed_at: DateTime<Utc>, cal: &WorkingCalendar) -> Option<NaiveDate> {
-    let base = match r.placement_type {
-        Some(PlacementType::Indi) => r.indi_completed_at.map(london_date),
-        _ => Some(london_date(confirmed_at)),
-    };
-    base.map(|d| cal.add_working_days(d, 2))
-}
-
-/// `hcp sdo --sent`: the Service Delivery Order went to the provider → active.
-pub fn sdo_sent(r: &Referral, state: State, at: DateTime<Utc>) -> Result<Transition, UserError> {
-    if state != State::Confirmed {
-        return Err(UserError::new(format!(
-            "referral {} is {state}; the SDO follows the provider's confirmation",
-            r.id
-        ))
-        .hint(format!("record the Provider Confirmation Form first: hcp confirm {} --start DATE", r.id)));
-    }
-    let mut after = r.clone();
-    after.state = State::Active;
-    after.sdo_sent_at = Some(at);
-    let late = r.sdo_due.is_some_and(|d| london_date(at) > d);
-    Ok(Transition::new("SDO sent", after)
-        .details(json!({ "sdo_due": r.sdo_due, "late": late }))
-        .settles(&[Rule::SdoOverdue], "SDO sent"))
-}
-
-/// `hcp financial-assessment --done`.
-pub fn financial_assessment_done(r: &Referral, state: State, at: DateTime<Utc>) -> Result<Transition, UserError> {
-    if !matches!(state, State::Confirmed | State::Active) {
-        return Err(UserError::new(format!(
-            "referral {} is {state}; the financial assessment follows confirmation",
-            r.id
-        )));
-    }
-    let mut after = r.clone();
-    after.fa_done_at = Some(at);
-    Ok(Transition::new("financial assessment done", after)
-        .details(json!({ "due": r.fa_due }))
-        .settles(&[Rule::FinancialAssessmentOverdue], "financial assessment done"))
-}
-
 /// `hcp referral cancel`: any state before active.
 pub fn cancel(r: &Referral, state: State, reason: &str) -> Result<Transition, UserError> {
     if !state.open() {
@@ -368,7 +278,7 @@ pub fn cancel(r: &Referral, state: State, reason: &str) -> Result<Transition, Us
 mod tests {
     use super::*;
     use crate::domain::dates::parse_instant;
-    use crate::domain::model::Tier;
+    use crate::domain::model::{PlacementType, Tier};
 
     fn t(s: &str) -> DateTime<Utc> {
         parse_instant(s).unwrap()
@@ -506,31 +416,9 @@ mod tests {
         assert!(split_partial(&r, 3).is_err() && split_partial(&r, 0).is_err());
     }
 
-    fn form(r: &Referral) -> Confirmation {
-        Confirmation { start: r.start_date, ..Default::default() }
-    }
-
     #[test]
-    fn confirm_sets_the_sdo_and_assessment_deadlines_in_working_days() {
-        let cal = WorkingCalendar::new(std::iter::empty());
-        let mut r = referral();
-        r.state = State::Accepted;
-        // Friday: 2 working days later is Tuesday.
-        let tr = confirm(&r, State::Accepted, form(&r), t("2026-11-27 10:00"), &cal).unwrap();
-        assert_eq!(tr.referral.sdo_due, NaiveDate::from_ymd_opt(2026, 12, 1));
-        assert_eq!(tr.referral.fa_due, NaiveDate::from_ymd_opt(2026, 12, 1));
-        // An Indi placement: nothing due until the Indi contract is complete.
-        r.placement_type = Some(PlacementType::Indi);
-        let tr = confirm(&r, State::Accepted, form(&r), t("2026-11-27 10:00"), &cal).unwrap();
-        assert_eq!(tr.referral.sdo_due, None);
-        assert!(confirm(&r, State::Waiting, form(&r), t("2026-11-27 10:00"), &cal).is_err());
-    }
-
-    #[test]
-    fn sdo_and_cancel_guard_their_states() {
+    fn cancel_guards_its_states() {
         let r = referral();
-        assert!(sdo_sent(&r, State::Waiting, t("2026-11-27 10:00")).is_err());
-        assert_eq!(sdo_sent(&r, State::Confirmed, t("2026-11-27 10:00")).unwrap().referral.state, State::Active);
         assert!(cancel(&r, State::Active, "x").is_err());
         assert_eq!(cancel(&r, State::Waiting, "moved").unwrap().referral.cancel_reason.as_deref(), Some("moved"));
     }

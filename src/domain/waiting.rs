@@ -172,7 +172,12 @@ pub struct EscalationFacts<'a> {
     pub offers: &'a [OfferFacts],
     pub needs: Option<Needs>,
     pub accepted_at: Option<DateTime<Utc>>,
-    pub confirmed: bool,
+    /// The PO recorded the courtesy call and confirmation form (`hcp form-sent`).
+    pub form_sent: bool,
+    /// The care start on the returned confirmation form.
+    pub confirmed_start: Option<NaiveDate>,
+    /// An Indi placement whose contract is not complete: no SDO is due yet.
+    pub indi_pending: bool,
     pub sdo_due: Option<NaiveDate>,
     pub sdo_sent: bool,
     pub fa_due: Option<NaiveDate>,
@@ -220,6 +225,14 @@ pub fn escalations_due(
                 format!("waiting {waiting} working days; risk discussion with the {who}; listed for AMT"),
             ));
         }
+        // Guidance, roles: an overstayer in KEaH goes to the ACT Team Manager.
+        if f.list.overstayer {
+            out.push(due(
+                Rule::KeahOverstayer,
+                &list_key,
+                "overstayer in KEaH waiting for an ongoing package: ACT Team Manager to review",
+            ));
+        }
         if f.needs == Some(Needs::AsmPermissionNonContracted) {
             out.push(due(
                 Rule::NonContractedPermission,
@@ -252,20 +265,29 @@ pub fn escalations_due(
             }
         }
     }
-    if f.list.state == State::Accepted && !f.confirmed {
+    // Guidance, accept 8: the PO's courtesy call and the confirmation form within 2 hours.
+    if f.list.state == State::Accepted && !f.form_sent {
         if let Some(at) = f.accepted_at {
             if now > super::responses::confirmation_form_deadline(at) {
                 out.push(due(
                     Rule::ConfirmationOverdue,
                     at.to_rfc3339(),
-                    "confirmation form was due 2 hours after acceptance",
+                    "courtesy call and confirmation form were due 2 hours after acceptance (hcp form-sent)",
                 ));
             }
         }
     }
-    if f.list.state == State::Confirmed && !f.sdo_sent {
+    if f.list.state == State::Confirmed && !f.sdo_sent && !f.indi_pending {
         if let Some(d) = f.sdo_due.filter(|d| today > *d) {
             out.push(due(Rule::SdoOverdue, d.to_string(), format!("SDO was due by {}", d.format("%d/%m/%Y"))));
+        }
+        // Guidance, accept 10: before the service commences where practicable.
+        if let Some(start) = f.confirmed_start.filter(|s| today >= *s - chrono::Duration::days(1)) {
+            out.push(due(
+                Rule::SdoOverdue,
+                format!("before-start-{start}"),
+                format!("care starts {}; no SDO sent yet", start.format("%a %d/%m/%Y")),
+            ));
         }
     }
     if matches!(f.list.state, State::Confirmed | State::Active) && !f.fa_done {
@@ -313,7 +335,9 @@ mod tests {
             offers,
             needs: None,
             accepted_at: None,
-            confirmed: false,
+            form_sent: false,
+            confirmed_start: None,
+            indi_pending: false,
             sdo_due: None,
             sdo_sent: false,
             fa_due: None,
@@ -425,7 +449,7 @@ mod tests {
         l.state = State::Confirmed;
         let f = EscalationFacts {
             accepted_at: Some(at),
-            confirmed: true,
+            form_sent: true,
             sdo_due: Some(d("2026-11-25")),
             fa_due: Some(d("2026-11-25")),
             ..facts(l, &[])

@@ -303,7 +303,7 @@ fn considering_needs_an_answer_by_time_and_the_asm_decides() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|d| d["referral"] == id && d["what"].as_str().unwrap().starts_with("confirmation form")));
+        .any(|d| d["referral"] == id && d["what"] == "form-sent" && d["due"] == "2026-11-23T13:00:00+00:00"));
     let out = h.run_at("2026-11-27T10:00", &["sdo", &ids, "--sent"]).code(1);
     assert!(out.stderr.contains("confirm"), "{}", out.stderr);
     // Confirmed on Friday 27 November: SDO and financial assessment due Tuesday 1 December.

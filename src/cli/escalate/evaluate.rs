@@ -50,8 +50,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
                 }
             }
             // Permission for non-contracted providers is asked once the PO has worked down the ladder.
-            let needs = match (state.on_list(), r.cluster_id, area_id, os.is_empty()) {
-                (true, Some(c), Some(a), false) => {
+            // Asked as soon as nobody contracted is left, even before a first offer (a cluster
+            // with no contracted provider at all).
+            let needs = match (state.on_list(), r.cluster_id, area_id) {
+                (true, Some(c), Some(a)) => {
                     let ladder = match ladders.entry(c) {
                         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                         std::collections::hash_map::Entry::Vacant(e) => e.insert(providers::ladder(tx, c, a)?),
@@ -66,7 +68,10 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
                 offers: &os,
                 needs,
                 accepted_at: r.accepted_at,
-                confirmed: r.confirmed_at.is_some(),
+                form_sent: r.form_sent_at.is_some() || r.confirmed_at.is_some(),
+                confirmed_start: r.confirmed_start,
+                indi_pending: r.placement_type == Some(crate::domain::model::PlacementType::Indi)
+                    && r.indi_completed_at.is_none(),
                 sdo_due: r.sdo_due,
                 sdo_sent: r.sdo_sent_at.is_some(),
                 fa_due: r.fa_due,
