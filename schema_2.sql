@@ -138,3 +138,9 @@ CREATE INDEX offers_referral ON offers(referral_id, offered_at);
 CREATE INDEX offers_provider ON offers(provider_id, offered_at);
 CREATE UNIQUE INDEX escalations_once ON escalations(rule, IFNULL(referral_id, 0), IFNULL(area_id, 0), trigger_key);
 CREATE INDEX escalations_referral ON escalations(referral_id);
+
+-- Providers: CQC's Provider ID and the date of its latest check (from CQC's files), and whether
+-- the provider has signed up to flexible domiciliary care (seed 004).
+ALTER TABLE providers ADD COLUMN cqc_id TEXT;
+ALTER TABLE providers ADD COLUMN cqc_checked TEXT;
+ALTER TABLE providers ADD COLUMN flex INTEGER NOT NULL DEFAULT 0 CHECK (flex IN (0, 1));

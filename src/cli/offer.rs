@@ -177,7 +177,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             Some(p) => Pick::Named { provider: p, reason: args.reason.clone().unwrap_or_default() },
             None => Pick::Next,
         };
-        let choice = choose(&a, pick, v.r.id)?;
+        let decisions = escalations::decisions_for(tx, v.r.id)?;
+        let choice = choose(&a, pick, &decisions, v.r.id)?;
         let placement = choice.placement_type;
         let t = lifecycle::offer(&v.r, v.state, choice, at)?;
         let Some(OfferChange::New(new)) = &t.offer else { unreachable!("an offer transition makes an offer") };

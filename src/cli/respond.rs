@@ -75,6 +75,9 @@ pub struct Args {
     /// Record a late acceptance even though the referral has since been offered elsewhere.
     #[arg(long)]
     pub force: bool,
+    /// Correct an answer already recorded for this offer (the correction is logged, before → after).
+    #[arg(long)]
+    pub amend: bool,
     /// When the provider answered (default: now).
     #[arg(long, value_name = "T")]
     pub at: Option<String>,
@@ -131,6 +134,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             calls: args.calls,
             offer_id,
             force: args.force,
+            amend: args.amend,
             at,
         };
         let t = lifecycle::respond(&v.r, v.state, &v.offers, &facts, now)?;

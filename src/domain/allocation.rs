@@ -122,7 +122,7 @@ pub enum Pick<'a> {
 
 /// The provider to offer to now, or why nobody can be: an outstanding offer or a decision
 /// first; a named provider may change the order, never the gates.
-pub fn choose(a: &Allocation, pick: Pick, referral: i64) -> Result<Choice, UserError> {
+pub fn choose(a: &Allocation, pick: Pick, decisions: &Decisions, referral: i64) -> Result<Choice, UserError> {
     if a.needs == Some(Needs::OutstandingOffer) {
         return Err(UserError::new(format!("referral {referral} already has an outstanding offer"))
             .hint(needs_hint(a.needs, referral)));
@@ -133,20 +133,19 @@ pub fn choose(a: &Allocation, pick: Pick, referral: i64) -> Result<Choice, UserE
                 return Err(UserError::new(format!("a provider is still considering referral {referral}"))
                     .hint(needs_hint(a.needs, referral)));
             }
-            let cand = a.candidates.iter().find(|c| c.provider_id == provider.id);
-            if let Some(c) = cand.filter(|c| !c.eligible) {
-                if c.reason.starts_with("sanctioned")
-                    || c.reason.starts_with("exited")
-                    || c.reason.starts_with("suspended")
-                {
-                    return Err(UserError::new(format!("{} cannot be offered this package: {}", provider.name, c.reason))
-                        .hint(format!("a sanctioned provider needs a joint ASM/AD/SM/Commissioning decision: hcp escalate {referral} --to asm --rule sanctioned --provider \"{}\" --reason …", provider.name)));
-                }
+            // A manual offer may change the order, never the gates.
+            let Some(cand) = a.candidates.iter().find(|c| c.provider_id == provider.id) else {
+                return Err(UserError::new(format!(
+                    "{} does not cover this referral's area: it is not ranked in the cluster or the area, and has no --area for it",
+                    provider.name
+                ))
+                .hint(format!("if it does cover the area: hcp provider update \"{}\" --area AREA", provider.name)));
+            };
+            if let Some(why) = gate(provider, cand.tier, decisions) {
+                return Err(UserError::new(format!("{} cannot be offered this package: {why}", provider.name))
+                    .hint(gate_hint(provider, cand.tier, decisions, referral)));
             }
-            let tier = cand.map(|c| c.tier).unwrap_or(match provider.contract {
-                ProviderType::Contracted => Tier::OtherContracted,
-                ProviderType::NonContracted => Tier::NonContracted,
-            });
+            let tier = cand.tier;
             Ok(Choice {
                 provider_id: provider.id,
                 provider: provider.name.clone(),
@@ -174,6 +173,20 @@ pub fn choose(a: &Allocation, pick: Pick, referral: i64) -> Result<Choice, UserE
             }
         },
     }
+}
+
+/// What to do about a gate.
+fn gate_hint(p: &ProviderFacts, tier: Tier, decisions: &Decisions, referral: i64) -> String {
+    if p.status != ProviderStatus::Active {
+        return format!("{} takes no new packages while {}; choose another provider", p.name, p.status);
+    }
+    if p.sanctioned && !decisions.allowed_sanctioned.contains(&p.id) {
+        return format!("a sanctioned provider needs a joint ASM/AD/SM/Commissioning decision: hcp escalate {referral} --to asm --rule sanctioned --provider \"{}\" --reason …", p.name);
+    }
+    if tier == Tier::NonContracted && !p.cqc.is_some_and(|c| c.met_all_standards()) {
+        return "non-contracted providers must be CQC-rated good or outstanding; choose another".into();
+    }
+    needs_hint(Some(Needs::AsmPermissionNonContracted), referral)
 }
 
 /// What to do about what the protocol needs.
@@ -221,6 +234,13 @@ fn bar(
             Outcome::Partial => return Some("accepted part of the package".into()),
         }
     }
+    gate(p, tier, decisions)
+}
+
+/// The gates no officer may pass by hand (SPEC §6): exited or suspended providers; sanctioned
+/// ones without a joint decision; non-contracted ones without the ASM's permission or a CQC
+/// rating of good or outstanding. None when the provider may be approached.
+pub fn gate(p: &ProviderFacts, tier: Tier, decisions: &Decisions) -> Option<String> {
     match p.status {
         ProviderStatus::Exited => return Some("exited the market".into()),
         ProviderStatus::Suspended => return Some("suspended".into()),
@@ -232,11 +252,11 @@ fn bar(
     if tier == Tier::NonContracted {
         match p.cqc {
             Some(r) if r.met_all_standards() => {}
-            Some(r) => return Some(format!("CQC rating {}", r.plain())),
+            Some(r) => return Some(format!("CQC rating {} (good or outstanding needed)", r.plain())),
             None => return Some("no CQC rating recorded".into()),
         }
         if !decisions.non_contracted_permitted {
-            return Some("needs ASM permission for non-contracted".into());
+            return Some("needs the ASM's permission to approach non-contracted providers".into());
         }
     }
     None
@@ -394,8 +414,8 @@ mod tests {
         assert_eq!(a.next, None);
         assert_eq!(a.needs, Some(Needs::AsmPermissionNonContracted));
         assert_eq!(a.candidates[0].reason, "declined 23/11 10:10: no capacity");
-        assert_eq!(a.candidates[4].reason, "needs ASM permission for non-contracted");
-        assert_eq!(a.candidates[6].reason, "CQC rating requires improvement");
+        assert_eq!(a.candidates[4].reason, "needs the ASM's permission to approach non-contracted providers");
+        assert_eq!(a.candidates[6].reason, "CQC rating requires improvement (good or outstanding needed)");
     }
 
     #[test]

@@ -66,6 +66,17 @@ pub enum Answer {
 }
 
 impl Answer {
+    /// As typed on the command line.
+    pub fn word(self) -> &'static str {
+        match self {
+            Answer::Accept => "accept",
+            Answer::Tentative => "tentative",
+            Answer::Decline => "decline",
+            Answer::Considering => "considering",
+            Answer::Partial => "partial",
+        }
+    }
+
     pub fn response(self) -> Response {
         match self {
             Answer::Accept => Response::Accept,
@@ -90,6 +101,8 @@ pub struct AnswerFacts {
     pub offer_id: i64,
     /// Record a late acceptance even though the referral has since been offered elsewhere.
     pub force: bool,
+    /// Correct an answer already recorded (logged before → after).
+    pub amend: bool,
     pub at: DateTime<Utc>,
 }
 
@@ -106,6 +119,44 @@ pub fn respond(
             .hint(format!("make one first: hcp offer {}", r.id))
     })?;
     let target = offers.iter().find(|o| o.id == a.offer_id).unwrap_or(latest);
+    let earlier = settled_answer(target, offers, now);
+    if let Some(was) = &earlier {
+        // A late answer to a lapsed offer may be recorded with --force (see below); any other
+        // answer already recorded only with --amend.
+        let late_answer = matches!(target.response, None | Some(Response::Lapsed)) && a.force;
+        if !a.amend && !late_answer {
+            return Err(UserError::new(format!(
+                "offer {} to {} already has an answer: {was}",
+                target.id, target.provider
+            ))
+            .hint(if matches!(target.response, None | Some(Response::Lapsed)) {
+                format!(
+                    "record the late answer anyway with --force (and tell {} the package is placed)",
+                    latest.provider
+                )
+            } else {
+                format!("to correct it: hcp respond {} {} --amend (the correction is logged)", r.id, a.answer.word())
+            }));
+        }
+        if target.response == Some(Response::Partial) || a.answer == Answer::Partial {
+            return Err(UserError::new("a partial acceptance cannot be amended: it split the package")
+                .hint("cancel the linked remainder and record the answers again"));
+        }
+    }
+    // Amending the answer that placed the referral takes the placement back first.
+    let placed_by_target =
+        r.provider_id == Some(target.provider_id) && matches!(state, State::Accepted | State::Tentative);
+    let mut base = r.clone();
+    let mut state = state;
+    if earlier.is_some() && a.amend && placed_by_target {
+        base.state = State::Waiting;
+        base.provider_id = None;
+        base.placement_type = None;
+        base.accepted_at = None;
+        base.form_sent_at = None;
+        state = State::Waiting;
+    }
+    let r = &base;
     match state {
         State::Cancelled | State::Ended | State::Active | State::Confirmed => {
             return Err(UserError::new(format!("referral {} is {state}; answers can no longer be recorded", r.id)))
@@ -203,7 +254,12 @@ pub fn respond(
         "note": o.reason_text, "until": o.until.map(super::dates::store_instant), "future_start": o.future_start,
         "calls": o.calls, "late": late, "forced": a.force && target.id != latest.id,
     });
-    let mut t = Transition::new(response_event(a.answer), after).details(details);
+    let event = if earlier.is_some() && a.amend { "response amended" } else { response_event(a.answer) };
+    let mut details = details;
+    if let (Some(was), serde_json::Value::Object(m)) = (&earlier, &mut details) {
+        m.insert("amends".into(), was.clone().into());
+    }
+    let mut t = Transition::new(event, after).details(details);
     // A final answer settles the questions its "considering" raised for the ASM.
     if a.answer != Answer::Considering && target.response == Some(Response::Considering) {
         t = t.settles(&[Rule::Considering, Rule::ConsideringExpired], "the provider answered");
@@ -221,6 +277,34 @@ fn response_event(a: Answer) -> &'static str {
         Answer::Decline => "response: decline",
         Answer::Considering => "response: considering",
         Answer::Partial => "response: partial",
+    }
+}
+
+/// The answer an offer already has that a new one would overwrite: a final answer (accept,
+/// tentative, decline, partial), or a lapse after which the referral was offered again. None when
+/// it may be answered (no answer yet, considering, or lapsed with nothing since: a late answer).
+fn settled_answer(o: &Offer, offers: &[Offer], now: DateTime<Utc>) -> Option<String> {
+    let when = |t: Option<DateTime<Utc>>| t.map(|t| format!(" at {}", show_instant(t))).unwrap_or_default();
+    match o.response {
+        Some(Response::Accept) => Some(format!("accepted{}", when(o.responded_at))),
+        // A tentative acceptance is followed by the provider's definite answer (SPEC §4).
+        Some(Response::Tentative) => None,
+        Some(Response::Partial) => Some(format!("accepted part of the package{}", when(o.responded_at))),
+        Some(Response::Decline) => {
+            Some(format!("declined ({}){}", o.reason.map(|r| r.plain()).unwrap_or("no reason"), when(o.responded_at)))
+        }
+        Some(Response::Considering) => None,
+        None | Some(Response::Lapsed) => {
+            let later = offers.iter().filter(|l| l.offered_at > o.offered_at && l.id != o.id).last()?;
+            outcome(&o.facts(), now).is_refusal().then(|| {
+                format!(
+                    "it lapsed at {} and the referral has since been offered to {} (offer {})",
+                    show_instant(o.deadline),
+                    later.provider,
+                    later.id
+                )
+            })
+        }
     }
 }
 
@@ -328,6 +412,7 @@ mod tests {
             calls: None,
             offer_id,
             force: false,
+            amend: false,
             at: t(at),
         }
     }

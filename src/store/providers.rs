@@ -1,22 +1,31 @@
 //! Providers, their areas, cluster ranks and area orders; the allocation ladder for a referral.
 
+use super::columns::{self, Col};
 use crate::domain::allocation::{Ladder, ProviderFacts};
 use crate::domain::model::{CqcRating, ProviderStatus, ProviderType};
 use anyhow::Result;
+use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+/// A provider as stored, with its areas and cluster ranks (SPEC §17 provider JSON).
 #[derive(Debug, Clone, Serialize)]
 pub struct Provider {
     pub id: i64,
     pub name: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ProviderType,
     pub areas: Vec<String>,
-    pub cqc_rating: Option<String>,
+    pub cqc_rating: Option<CqcRating>,
+    /// CQC's Provider ID (links CQC's files to this provider).
+    pub cqc_id: Option<String>,
+    /// The date of CQC's latest check, from its files.
+    pub cqc_checked: Option<NaiveDate>,
     pub exceptions_list: bool,
     pub sanctioned: bool,
-    pub status: String,
+    pub status: ProviderStatus,
+    /// Signed up to flexible domiciliary care (seed 004).
+    pub flex: bool,
     pub email: Option<String>,
     pub senior_email: Option<String>,
     pub sanction_note: Option<String>,
@@ -29,32 +38,74 @@ impl Provider {
         ProviderFacts {
             id: self.id,
             name: self.name.clone(),
-            contract: ProviderType::parse(&self.kind).unwrap_or(ProviderType::Contracted),
-            status: ProviderStatus::parse(&self.status).unwrap_or(ProviderStatus::Active),
+            contract: self.kind,
+            status: self.status,
             sanctioned: self.sanctioned,
-            cqc: self.cqc_rating.as_deref().and_then(CqcRating::parse),
+            cqc: self.cqc_rating,
             exceptions_list: self.exceptions_list,
         }
     }
 }
 
-const COLS: &str = "p.id, p.name, p.type, p.cqc_rating, p.exceptions_list, p.sanctioned, p.status, p.email, p.senior_email, p.sanction_note";
+const COLS: &str =
+    "p.id, p.name, p.type, p.cqc_rating, p.exceptions_list, p.sanctioned, p.status, p.email, p.senior_email,
+    p.sanction_note, p.cqc_id, p.cqc_checked, p.flex";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Provider> {
+    let id: i64 = r.get(0)?;
+    macro_rules! col {
+        ($i:expr, $name:literal) => {
+            columns::get(r, $i, "providers", id, $name)?
+        };
+    }
     Ok(Provider {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        kind: r.get(2)?,
-        cqc_rating: r.get(3)?,
-        exceptions_list: r.get(4)?,
-        sanctioned: r.get(5)?,
-        status: r.get(6)?,
-        email: r.get(7)?,
-        senior_email: r.get(8)?,
-        sanction_note: r.get(9)?,
+        id,
+        name: col!(1, "name"),
+        kind: col!(2, "type"),
+        cqc_rating: col!(3, "cqc_rating"),
+        exceptions_list: col!(4, "exceptions_list"),
+        sanctioned: col!(5, "sanctioned"),
+        status: col!(6, "status"),
+        email: col!(7, "email"),
+        senior_email: col!(8, "senior_email"),
+        sanction_note: col!(9, "sanction_note"),
+        cqc_id: col!(10, "cqc_id"),
+        cqc_checked: col!(11, "cqc_checked"),
+        flex: col!(12, "flex"),
         areas: Vec::new(),
         clusters: Vec::new(),
     })
+}
+
+/// Write a provider's own fields (not its areas or ranks).
+pub fn update(conn: &Connection, p: &Provider) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE providers SET name = ?2, type = ?3, cqc_rating = ?4, exceptions_list = ?5, sanctioned = ?6, status = ?7,
+         email = ?8, senior_email = ?9, sanction_note = ?10, cqc_id = ?11, cqc_checked = ?12, flex = ?13 WHERE id = ?1",
+    )?
+    .execute(params![
+        p.id,
+        p.name,
+        p.kind,
+        p.cqc_rating,
+        p.exceptions_list,
+        p.sanctioned,
+        p.status,
+        p.email,
+        p.senior_email,
+        p.sanction_note,
+        p.cqc_id,
+        p.cqc_checked.write(),
+        p.flex
+    ])?;
+    Ok(())
+}
+
+/// Add an area a provider covers.
+pub fn add_area(conn: &Connection, provider_id: i64, area_id: i64) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO provider_areas (provider_id, area_id) VALUES (?1, ?2)")?
+        .execute(params![provider_id, area_id])?;
+    Ok(())
 }
 
 fn fill(conn: &Connection, mut p: Provider) -> Result<Provider> {

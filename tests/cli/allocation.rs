@@ -43,7 +43,7 @@ fn offers_go_down_the_ladder_then_need_asm_permission() {
     assert_eq!(e["needs"], "asm-permission-non-contracted");
     assert!(e["next"].is_null());
     assert_eq!(e["candidates"][0]["reason"], "declined 23/11 10:10: no capacity");
-    assert_eq!(e["candidates"][6]["reason"], "CQC rating requires improvement");
+    assert_eq!(e["candidates"][6]["reason"], "CQC rating requires improvement (good or outstanding needed)");
     for k in ["provider", "provider_id", "tier", "rank", "eligible", "reason"] {
         assert!(e["candidates"][0].get(k).is_some());
     }

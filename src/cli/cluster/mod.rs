@@ -32,6 +32,15 @@ pub fn set_ranking(
     let mut shown = Vec::new();
     for n in names.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let p = crate::store::reference::find_provider(tx, n)?;
+        // Only contracted providers are ranked: clustered in a cluster, other contracted in an area.
+        if crate::store::providers::get(tx, p.id)?.facts().contract != crate::domain::model::ProviderType::Contracted {
+            return Err(crate::error::UserError::new(format!(
+                "{} is not contracted; only contracted providers are ranked (non-contracted ones are approached only with the ASM's permission)",
+                p.name
+            ))
+            .hint(format!("if it now holds a contract: hcp provider update \"{}\" --type contracted", p.name))
+            .into());
+        }
         if ids.contains(&p.id) {
             return Err(crate::error::UserError::usage(format!("{} is listed twice in --providers", p.name)).into());
         }

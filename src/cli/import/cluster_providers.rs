@@ -72,6 +72,15 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                     continue;
                 }
             };
+            if providers::get(tx, provider.id)?.facts().contract != crate::domain::model::ProviderType::Contracted {
+                errors.push(RowError {
+                    row,
+                    column: "provider".into(),
+                    value: get(pi),
+                    message: "not contracted: only contracted providers are clustered".into(),
+                });
+                continue;
+            }
             ranks.entry(cluster.id).or_default().push((rank, provider.id));
         }
         if args.strict && !errors.is_empty() {

@@ -1,6 +1,5 @@
 //! `hcp provider add NAME --type contracted|non-contracted`.
 
-use super::provider_json;
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::model::{CqcRating, ProviderType};
@@ -74,13 +73,13 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let p = providers::get(tx, id)?;
         Event::new("provider added", "provider", &now_s, &now_s, &user)
             .on(Some(id), None)
-            .change(None, Some(provider_json(&p)))
+            .change(None, Some(serde_json::to_value(&p)?))
             .append(tx)?;
         Ok(id)
     })?;
     let p = providers::get(store.conn(), id)?;
     if json {
-        output::json(&provider_json(&p));
+        output::json(&p);
     } else {
         println!(
             "Provider {} added: {} ({}), areas: {}",

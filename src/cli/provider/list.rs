@@ -1,6 +1,5 @@
 //! `hcp provider list`.
 
-use super::provider_json;
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
 use crate::store::providers;
@@ -14,7 +13,7 @@ pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
     let json = ctx.json;
     let list = providers::list(ctx.store()?.conn())?;
     if json {
-        output::json(&list.iter().map(provider_json).collect::<Vec<_>>());
+        output::json(&list);
         return Ok(Exit::Done);
     }
     if list.is_empty() {
@@ -27,13 +26,13 @@ pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
         t.add_row(vec![
             p.id.to_string(),
             p.name.clone(),
-            p.kind.clone(),
+            p.kind.to_string(),
             p.areas.join(", "),
             p.clusters.join(", "),
-            p.cqc_rating.clone().unwrap_or_default(),
+            p.cqc_rating.map(|c| c.plain().to_string()).unwrap_or_default(),
             output::yes(p.exceptions_list).into(),
             output::yes(p.sanctioned).into(),
-            p.status.clone(),
+            p.status.to_string(),
         ]);
     }
     println!("{t}");

@@ -1,6 +1,5 @@
 //! `hcp provider sanction P --on|--off --note N`.
 
-use super::provider_json;
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
 use crate::store::events::Event;
@@ -48,7 +47,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         Ok(after)
     })?;
     if json {
-        output::json(&provider_json(&p));
+        output::json(&p);
     } else {
         println!(
             "{}: sanction {}",
