@@ -42,6 +42,8 @@ pub struct Decisions {
     pub approach_next: BTreeSet<i64>,
     /// Sanctioned providers a joint ASM/AD/SM/Commissioning decision allows for this referral.
     pub allowed_sanctioned: BTreeSet<i64>,
+    /// Offers whose later start the ASM refused: the provider counts as having declined.
+    pub refused_future_start: BTreeSet<i64>,
 }
 
 /// Why nobody can be approached yet.
@@ -209,6 +211,9 @@ fn bar(
 ) -> Option<String> {
     // The latest offer to this provider on this referral decides its standing.
     if let Some(o) = offers.iter().filter(|o| o.provider_id == p.id).max_by_key(|o| (o.offered_at, o.id)) {
+        if decisions.refused_future_start.contains(&o.id) {
+            return Some("offered a later start; the ASM refused it".into());
+        }
         match outcome(o, now) {
             Outcome::Declined { at, reason } => {
                 return Some(match reason {
@@ -544,6 +549,7 @@ mod tests {
                     non_contracted_permitted: permitted,
                     approach_next: if approach { offers.iter().map(|o| o.id).collect() } else { BTreeSet::new() },
                     allowed_sanctioned: BTreeSet::new(),
+                    refused_future_start: BTreeSet::new(),
                 };
                 (Ladder { clustered, other_contracted: other, non_contracted: non }, offers, decisions, now_min)
             })

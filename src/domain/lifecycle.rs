@@ -216,6 +216,8 @@ pub fn respond(
     let mut after = r.clone();
     let mut linked = None;
     match a.answer {
+        // A later start offered with an acceptance waits for the ASM: off the list, not placed.
+        Answer::Accept if a.future_start.is_some() => after.state = State::Tentative,
         Answer::Accept => place(&mut after, &o, a.at),
         Answer::Tentative => after.state = State::Tentative,
         Answer::Considering => after.state = State::Considering,
@@ -343,6 +345,38 @@ pub fn split_partial(r: &Referral, calls: i64) -> Result<(Referral, Referral), U
 /// `hcp confirm`: the provider's confirmation form came back. Guidance, accept 10: the SDO is
 /// due within 2 working days of the confirmation (contracted) or of the Indi contract
 /// (non-contracted Indi); the financial assessment within 2 working days.
+/// The ASM's decision on a later start a provider offered (SPEC §7, §8): accepted, the later
+/// date becomes the requested start and the package is placed with that provider; refused, the
+/// referral goes back on the list and the next provider is approached.
+pub fn future_start_decision(
+    r: &Referral,
+    state: State,
+    offer: &Offer,
+    accept: bool,
+    at: DateTime<Utc>,
+) -> Result<Transition, UserError> {
+    let Some(later) = offer.future_start else {
+        return Err(UserError::new(format!("offer {} offered no later start date", offer.id)));
+    };
+    if !(state.on_list() || state == State::Tentative) {
+        return Err(UserError::new(format!(
+            "referral {} is {state}; a later start can only be decided while the package is not placed",
+            r.id
+        )));
+    }
+    let mut after = r.clone();
+    let details = json!({ "offer": offer.id, "provider": offer.provider, "future_start": later, "accepted": accept });
+    if accept {
+        after.start_date = later;
+        place(&mut after, offer, at);
+        return Ok(Transition::new("later start accepted: placed", after).details(details));
+    }
+    if state == State::Tentative {
+        after.state = State::Waiting;
+    }
+    Ok(Transition::new("later start refused: back on the list", after).details(details))
+}
+
 /// `hcp referral cancel`: any state before active.
 pub fn cancel(r: &Referral, state: State, reason: &str) -> Result<Transition, UserError> {
     if !state.open() {

@@ -110,6 +110,12 @@ pub fn fold(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
 }
 
+/// A name as people search for it: accents and case removed, spaces kept (`Zoë O'Brien` is
+/// `zoe o'brien`; `Łukasz` is `lukasz`).
+pub fn search_key(s: &str) -> String {
+    deunicode::deunicode(s).to_lowercase()
+}
+
 /// Whether `candidate` folds to `folded` (an already folded string), without allocating.
 pub fn folds_to(folded: &str, candidate: &str) -> bool {
     let mut want = folded.chars();
@@ -194,6 +200,8 @@ mod tests {
         assert_eq!(parse_call_minutes("45"), Some(45));
         assert_eq!(show_hours(840), "14");
         assert_eq!(hours_json(635).to_string(), "10.58");
+        assert_eq!(search_key("Zoë O'Brien"), "zoe o'brien");
+        assert_eq!(search_key("Łukasz Wójcik"), "lukasz wojcik");
         assert_eq!(hours_json(840).to_string(), "14");
         assert_eq!(show_hours(630), "10.5");
     }

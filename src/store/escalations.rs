@@ -155,6 +155,11 @@ pub fn decisions_for(conn: &Connection, referral_id: i64) -> Result<Decisions> {
                     d.approach_next.insert(id);
                 }
             }
+            Decision::RefuseFutureStart => {
+                if let Some(id) = trigger.strip_prefix("offer-").and_then(|s| s.parse().ok()) {
+                    d.refused_future_start.insert(id);
+                }
+            }
             Decision::AllowSanctioned => {
                 if let Some(p) = provider {
                     d.allowed_sanctioned.insert(p);

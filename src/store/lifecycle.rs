@@ -7,7 +7,9 @@ use super::events::Event;
 use super::{offers, referrals};
 use crate::domain::dates::store_instant;
 use crate::domain::lifecycle::{OfferChange, Transition};
+use crate::domain::model::State;
 use crate::domain::record::Referral;
+use crate::domain::waiting::Rule;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -82,6 +84,11 @@ pub fn apply(conn: &Connection, before: &Referral, t: Transition, stamp: &Stamp)
         .append(conn)?;
     if !t.settle.is_empty() {
         escalations::close_done(conn, before.id, &t.settle, &at, &now, user, t.settle_note)?;
+    }
+    // Off the list (placed, tentatively placed, cancelled): the waiting-list questions are closed.
+    if before.state.on_list() && !after.state.on_list() && after.state != State::Incomplete {
+        let rules = [Rule::Waiting5, Rule::Waiting10, Rule::KeahOverstayer, Rule::NonContractedPermission];
+        escalations::close_done(conn, before.id, &rules, &at, &now, user, "no longer on the list")?;
     }
     for r in &t.raise {
         escalations::raise_once(

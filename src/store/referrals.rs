@@ -111,6 +111,18 @@ fn word_params(states: &[State]) -> (String, Vec<&dyn ToSql>) {
     (placeholders, states.iter().map(|s| s as &dyn ToSql).collect())
 }
 
+/// Open referrals of a client (not cancelled or ended).
+pub fn open_for_client(conn: &Connection, client_id: &str) -> Result<Vec<Referral>> {
+    select(conn, "WHERE client_id = ?1 AND state NOT IN ('cancelled', 'ended') ORDER BY id", &[&client_id])
+}
+
+/// Every referral's id, client id and name, for finding by name.
+pub fn names(conn: &Connection) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, client_id, name FROM referrals ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Every referral in these states, by id.
 pub fn in_states(conn: &Connection, states: &[State]) -> Result<Vec<Referral>> {
     let (placeholders, params) = word_params(states);

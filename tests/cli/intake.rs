@@ -158,12 +158,14 @@ fn a_postcode_outside_kent_is_saved_incomplete_with_a_hint() {
 #[test]
 fn names_and_hostile_text_are_stored_exactly() {
     let h = Hcp::new();
-    for name in ["O'Brien", "Zoë Ågren", "Łukasz Wójcik", "Robert'); DROP TABLE referrals;--"] {
-        let mut a = add("77", name, "CT1 2EH", &["--doc", DOCS]);
+    for (i, name) in ["O'Brien", "Zoë Ågren", "Łukasz Wójcik", "Robert'); DROP TABLE referrals;--"].iter().enumerate()
+    {
+        let client = format!("77{i}");
+        let mut a = add(&client, name, "CT1 2EH", &["--doc", DOCS]);
         set(&mut a, "--team", "stp");
         let v = h.json_at("2026-11-23T09:30", &a, 0);
         let shown = h.show("2026-11-23T09:30", v["id"].as_i64().unwrap());
-        assert_eq!(shown["name"], name);
+        assert_eq!(shown["name"], *name);
     }
     assert_eq!(h.json(&["referral", "list"]).as_array().unwrap().len(), 4);
 }

@@ -2,14 +2,17 @@
 
 use super::escalation_json;
 use crate::cli::ctx::Ctx;
+use crate::cli::view;
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::dates::show_date;
 use crate::domain::dates::store_instant;
+use crate::domain::lifecycle;
 use crate::domain::model::Decision;
 use crate::error::UserError;
 use crate::store::escalations;
 use crate::store::events::Event;
-use crate::store::{offers, referrals};
+use crate::store::lifecycle::{apply, Stamp};
+use crate::store::offers;
 use serde_json::json;
 
 /// Record the decision on an escalation. approve-non-contracted, approach-next,
@@ -33,7 +36,9 @@ pub struct Args {
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let decision = args.decision;
+    let rules = ctx.rules()?;
     let at = ctx.at(args.at.as_deref())?;
+    let now = ctx.now;
     let (at_s, now_s, user, json) = (store_instant(at), ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
     let mut advice = None;
@@ -46,22 +51,24 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         }
         escalations::resolve(tx, e.id, &at_s, &user, decision, args.note.as_deref())?;
         if let Some(rid) = e.referral {
-            // The ASM accepts the provider's later start: it becomes the requested start.
-            if decision == Decision::AcceptFutureStart {
+            // The ASM decides on a provider's later start: placed from then, or back on the list.
+            if matches!(decision, Decision::AcceptFutureStart | Decision::RefuseFutureStart) {
                 if let Some(offer_id) = e.trigger_key.strip_prefix("offer-").and_then(|s| s.parse::<i64>().ok()) {
-                    let fs = offers::get(tx, offer_id)?.future_start;
-                    if let (Some(fs), Some(before)) = (fs, referrals::get(tx, rid)?) {
-                        let mut r = before.clone();
-                        r.start_date = fs;
-                        referrals::save(
-                            tx,
-                            &before,
-                            Event::new("requested start moved", "referral", &at_s, &now_s, &user)
-                                .details(json!({ "escalation": e.id, "decision": decision })),
-                            &mut r,
-                        )?;
-                        advice = Some(format!("requested start of referral {rid} is now {}; record the provider's acceptance with `hcp respond {rid} accept --provider \"{}\"`", show_date(fs), e.provider.clone().unwrap_or_default()));
-                    }
+                    let offer = offers::get(tx, offer_id)?;
+                    let v = view::load(tx, &rules, now, rid)?;
+                    let accept = decision == Decision::AcceptFutureStart;
+                    let t = lifecycle::future_start_decision(&v.r, v.state, &offer, accept, at)?;
+                    let after = t.referral.clone();
+                    apply(tx, &v.r, t, &Stamp { at, now, user: &user })?;
+                    advice = Some(if accept {
+                        format!(
+                            "referral {rid} is placed with {} from {}; send the confirmation form (`hcp form-sent {rid}`)",
+                            offer.provider,
+                            show_date(after.start_date)
+                        )
+                    } else {
+                        format!("tell {} the later start is not accepted; then `hcp offer {rid}`", offer.provider)
+                    });
                 }
             }
             if decision == Decision::ApproachNext {

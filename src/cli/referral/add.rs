@@ -117,6 +117,19 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
     let (id, missing) = store.write(|tx| {
         let mut r = Referral::new(now);
         apply(tx, &mut r, &package)?;
+        if !package.allow_duplicate {
+            if let Some(open) = referrals::open_for_client(tx, &r.client_id)?.first() {
+                return Err(UserError::new(format!(
+                    "client {} already has an open referral: {} ({}, {})",
+                    r.client_id, open.id, open.name, open.state
+                ))
+                .hint(format!(
+                    "update it with `hcp referral update {}`, or add a second one with --allow-duplicate",
+                    open.id
+                ))
+                .into());
+            }
+        }
         // Complete on arrival: listed from the time it was received (SPEC §5).
         let received = r.received_at;
         let missing = recheck(&mut r, &rules, received);

@@ -2,6 +2,7 @@
 
 pub mod add;
 pub mod cancel;
+pub mod find;
 pub mod list;
 pub mod show;
 pub mod update;
@@ -26,6 +27,7 @@ pub enum Command {
     Show(show::Args),
     List(list::Args),
     Cancel(cancel::Args),
+    Find(find::Args),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
@@ -35,6 +37,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
         Command::Show(a) => show::run(ctx, a),
         Command::List(a) => list::run(ctx, a),
         Command::Cancel(a) => cancel::run(ctx, a),
+        Command::Find(a) => find::run(ctx, a),
     }
 }
 
@@ -163,6 +166,9 @@ pub struct PackageArgs {
     /// When this entry was made (default: now); the list date follows --received (SPEC §5).
     #[arg(long, value_name = "T")]
     pub at: Option<String>,
+    /// Add it even though the client already has an open referral.
+    #[arg(long)]
+    pub allow_duplicate: bool,
     /// Write the missing-information email to FILE instead of printing it.
     #[arg(long, value_name = "FILE")]
     pub email_to: Option<std::path::PathBuf>,
