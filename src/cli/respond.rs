@@ -11,6 +11,7 @@ use crate::error::UserError;
 use crate::io::email::decline_email;
 use crate::store::lifecycle::{self as store_lifecycle, Stamp};
 use crate::store::{offers, providers, reference};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 /// The answer words on the command line.
@@ -83,20 +84,14 @@ pub struct Args {
     pub at: Option<String>,
 }
 
-pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+/// Read and check every flag before touching the database: the answer without its offer.
+fn read_answer(args: &Args, at: DateTime<Utc>) -> anyhow::Result<AnswerFacts> {
     let answer: Answer = args.answer.into();
-    let rules = ctx.rules()?;
-    let at = ctx.at(args.at.as_deref())?;
-    let (now, user, json) = (ctx.now, ctx.user.clone(), ctx.json);
-    // Read and check every flag before touching the database.
-    let reason = match (&answer, &args.reason) {
-        (Answer::Decline, None) => {
-            return Err(UserError::usage("a decline needs --reason")
-                .hint(format!("use one of: {}", DeclineReason::names()))
-                .into())
-        }
-        (_, r) => *r,
-    };
+    if answer == Answer::Decline && args.reason.is_none() {
+        return Err(UserError::usage("a decline needs --reason")
+            .hint(format!("use one of: {}", DeclineReason::names()))
+            .into());
+    }
     let until = match (&answer, &args.until) {
         (Answer::Considering, None) => {
             return Err(UserError::usage("considering needs --until: the time the provider will answer by")
@@ -106,11 +101,29 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         (_, Some(u)) => Some(parse_time_arg("--until", u)?),
         _ => None,
     };
-    let future_start = args.future_start.as_deref().map(|d| parse_date_arg("--future-start", d)).transpose()?;
     if answer == Answer::Partial && args.calls.is_none() {
         return Err(UserError::usage("partial needs --calls N: the calls a day the provider takes").into());
     }
+    Ok(AnswerFacts {
+        answer,
+        reason: args.reason,
+        note: args.note.clone(),
+        until,
+        future_start: args.future_start.as_deref().map(|d| parse_date_arg("--future-start", d)).transpose()?,
+        calls: args.calls,
+        offer_id: 0,
+        force: args.force,
+        amend: args.amend,
+        at,
+    })
+}
 
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    let rules = ctx.rules()?;
+    let at = ctx.at(args.at.as_deref())?;
+    let (now, user, json) = (ctx.now, ctx.user.clone(), ctx.json);
+    let mut facts = read_answer(&args, at)?;
+    let (answer, reason, future_start) = (facts.answer, facts.reason, facts.future_start);
     let stamp = Stamp { at, now, user: &user };
     let store = ctx.store()?;
     let (applied, email, r) = store.write(|tx| {
@@ -125,18 +138,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             }
             None => v.offers.last().map(|o| o.id).unwrap_or(0),
         };
-        let facts = AnswerFacts {
-            answer,
-            reason,
-            note: args.note.clone(),
-            until,
-            future_start,
-            calls: args.calls,
-            offer_id,
-            force: args.force,
-            amend: args.amend,
-            at,
-        };
+        facts.offer_id = offer_id;
         let t = lifecycle::respond(&v.r, v.state, &v.offers, &facts, now)?;
         // The standard decline email goes to clustered providers only (Appendix 6).
         let email = match &t.offer {

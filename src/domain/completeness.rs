@@ -74,6 +74,13 @@ pub fn planned_weekly_minutes(calls_per_day: i64, minutes_per_call: i64, days_pe
 
 /// Every item that stops the referral joining the list, in checklist order.
 pub fn check(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules) -> Vec<Missing> {
+    let mut out = documents_missing(f, rules);
+    out.extend(inconsistencies(f, cal, rules));
+    out
+}
+
+/// The documents checklist (SPEC §5 table).
+fn documents_missing(f: &ReferralFacts, rules: &CompletenessRules) -> Vec<Missing> {
     let mut out = Vec::new();
     let has = |i: Item| f.docs.contains(&i);
 
@@ -128,8 +135,12 @@ pub fn check(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules
             format!("Team Manager (or Senior Practitioner) approval, because {why}; please forward the request through them."),
         ));
     }
+    out
+}
 
-    // Also incomplete: inconsistent facts.
+/// Also incomplete (SPEC §5): facts that do not add up.
+fn inconsistencies(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules) -> Vec<Missing> {
+    let mut out = Vec::new();
     if !f.has_cluster {
         let s = if f.postcode_given {
             "A Kent postcode we can place in a cluster (the postcode given is not in Kent's table); please check it."
@@ -157,7 +168,7 @@ pub fn check(f: &ReferralFacts, cal: &WorkingCalendar, rules: &CompletenessRules
         // The hours may be the client's hours, or carer hours when the calls are double-handed.
         let expected = planned_weekly_minutes(f.calls_per_day, f.minutes_per_call, f.days_per_week);
         let close = |e: i64| (e - f.weekly_minutes).abs() <= rules.hours_tolerance_minutes;
-        if !close(expected) && !(f.double_handed && close(expected * 2)) {
+        if !close(expected) && (!f.double_handed || !close(expected * 2)) {
             out.push(missing(
                 Item::HoursMismatch,
                 format!(

@@ -1,6 +1,7 @@
 //! Pure rules: facts and `now` in, decisions out. No database, files, environment or clock here.
 
 pub mod allocation;
+pub mod answer;
 pub mod calendar;
 pub mod completeness;
 pub mod dates;

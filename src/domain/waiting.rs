@@ -3,7 +3,8 @@
 
 use super::allocation::Needs;
 use super::calendar::WorkingCalendar;
-use super::model::{Rag, State, Team};
+use super::model::{PlacementType, Rag, State, Team};
+use super::record::Referral;
 use super::responses::{outcome, OfferFacts, Outcome};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -182,6 +183,26 @@ pub struct EscalationFacts<'a> {
     pub sdo_sent: bool,
     pub fa_due: Option<NaiveDate>,
     pub fa_done: bool,
+}
+
+impl<'a> EscalationFacts<'a> {
+    /// The facts of a stored referral, its list facts as of now and its offers.
+    pub fn of(r: &Referral, list: ListFacts, offers: &'a [OfferFacts], needs: Option<Needs>) -> EscalationFacts<'a> {
+        EscalationFacts {
+            list,
+            offers,
+            needs,
+            accepted_at: r.accepted_at,
+            // The provider returned the form, so it was sent.
+            form_sent: r.form_sent_at.is_some() || r.confirmed_at.is_some(),
+            confirmed_start: r.confirmed_start,
+            indi_pending: r.placement_type == Some(PlacementType::Indi) && r.indi_completed_at.is_none(),
+            sdo_due: r.sdo_due,
+            sdo_sent: r.sdo_sent_at.is_some(),
+            fa_due: r.fa_due,
+            fa_done: r.fa_done_at.is_some(),
+        }
+    }
 }
 
 /// One escalation that should exist. `trigger` identifies the event that caused it, so the same

@@ -57,98 +57,33 @@ impl Cells<'_> {
         }
         out
     }
+    /// A name looked up in `known` (folded: any case, spacing or punctuation).
+    pub fn lookup<T: Copy>(&mut self, col: &str, known: &HashMap<String, T>, unknown: &str) -> Option<T> {
+        let v = self.text(col)?;
+        let found = known.get(&fold(&v)).copied();
+        if found.is_none() {
+            self.err(col, &v, unknown);
+        }
+        found
+    }
+    /// A cell every row needs, read as a `T`.
+    pub fn required_read<T>(&mut self, col: &str, f: impl Fn(&str) -> Option<T>, what: &str) -> Option<T> {
+        match self.text(col) {
+            Some(_) => self.read(col, f, what),
+            None => {
+                self.required(col);
+                None
+            }
+        }
+    }
     pub fn flag(&mut self, col: &str) -> bool {
         self.read(col, parse_yes_no, "yes or no").unwrap_or(false)
     }
 }
 
-/// Read one row into a referral, or None with the row's errors in `cells`. `place` finds a
-/// postcode's MSOA and cluster.
-pub fn read_row(
-    place: &PlaceOf,
-    lk: &Lookups,
-    cells: &mut Cells,
-    unmapped: &[(usize, String)],
-    now: DateTime<Utc>,
-    doc_cols: bool,
-) -> anyhow::Result<Option<SheetRow>> {
-    let mut r = Referral::new(now);
-    let client = cells.required("Client ID");
-    let name = cells.required("Client Name");
-    let team = match cells.text("Team") {
-        Some(_) => cells.read("Team", Team::parse, "a referring team (ACT, STP or KEaH)"),
-        None => {
-            cells.required("Team");
-            None
-        }
-    };
-    let received = match cells.text("Received") {
-        Some(_) => cells.read("Received", read_instant, "a date (23/11/2026, 2026-11-23 or 23/11/2026 14:05)"),
-        None => {
-            cells.required("Received");
-            None
-        }
-    };
-    let start = match cells.text("Requested Start") {
-        Some(_) => cells.read("Requested Start", read_date, "a date (23/11/2026 or 2026-11-23)"),
-        None => {
-            cells.required("Requested Start");
-            None
-        }
-    };
-    let calls = match cells.text("Calls Per Day") {
-        Some(_) => cells.read("Calls Per Day", read_count, "a whole number of calls"),
-        None => {
-            cells.required("Calls Per Day");
-            None
-        }
-    };
-    let minutes = match cells.text("Minutes Per Call") {
-        Some(_) => cells.read("Minutes Per Call", parse_call_minutes, "minutes (30, 30 mins or 0:30)"),
-        None => {
-            cells.required("Minutes Per Call");
-            None
-        }
-    };
-    let hours = cells.read("Hours Per Week", parse_hours_to_minutes, "hours (12.5 or 12:30)");
-    r.double_handed = cells.flag("Double Handed");
-    r.lives_alone = cells.flag("Lives Alone");
-    r.known_to_act = cells.flag("Known To ACT");
-    r.hospital_discharge = cells.flag("Hospital Discharge");
-    r.in_keah = cells.flag("In KEaH");
-    r.recent_keah = cells.flag("Recent KEaH");
-    r.bypass_keah = cells.flag("Bypass KEaH");
-    r.dementia = cells.flag("Dementia");
-    r.funding = cells.read("Funding", Funding::parse, "a funding type (KCC, Self Funder, CHC, Other LA)");
-    let status = match cells.raw("Status") {
-        Some(s) => match read_status(s) {
-            Some(st) => st,
-            None => {
-                let v = s.to_string();
-                cells.err("Status", &v, format!("not a status hcp knows; use one of: {}", STATUS_FORMS));
-                State::Waiting
-            }
-        },
-        None => State::Waiting,
-    };
-    let provider = match cells.text("Provider") {
-        Some(p) => match lk.providers.get(&fold(&p)) {
-            Some(x) => Some(*x),
-            None => {
-                cells.err("Provider", &p, "not a known provider; add it first with `hcp provider add`");
-                None
-            }
-        },
-        None => None,
-    };
-    let offered_at = cells.read("Offered At", read_instant, "a date or date and time");
-    let actual_start = cells.read("Start Date", read_date, "a date");
-    let _review = cells.read("Review Date", read_date, "a date");
-    r.referrer = cells.text("Referrer").unwrap_or_default();
-    r.referrer_email = cells.text("Referrer Email");
-    r.risk = cells.text("Risk");
-    r.time_critical = cells.text("Time Critical");
-    // Documents: complete unless the file says otherwise (SPEC §12).
+/// The documents checklist: complete unless the file has a Documents column or a column per
+/// document (SPEC §12).
+fn read_documents(cells: &mut Cells, doc_cols: bool) -> Vec<Item> {
     let mut docs: BTreeSet<Item> =
         if cells.cols.contains_key("Documents") { BTreeSet::new() } else { Item::DOCUMENTS.iter().copied().collect() };
     if let Some(list) = cells.text("Documents") {
@@ -181,8 +116,11 @@ pub fn read_row(
             }
         }
     }
-    r.docs = docs.into_iter().collect();
-    // Unmapped columns are kept in the notes, never dropped.
+    docs.into_iter().collect()
+}
+
+/// The Notes column, with every unmapped column kept beside it (never dropped).
+fn read_notes(cells: &Cells, unmapped: &[(usize, String)]) -> Option<String> {
     let mut notes = cells.text("Notes").unwrap_or_default();
     for (i, header) in unmapped {
         let v = cells.rec.get(*i).unwrap_or("").trim();
@@ -193,17 +131,64 @@ pub fn read_row(
             notes.push_str(&format!("[{header}] {v}"));
         }
     }
-    r.notes = Some(notes).filter(|n| !n.is_empty());
-    let cluster = match cells.text("Cluster") {
-        Some(c) => match lk.clusters.get(&fold(&c)) {
-            Some(id) => Some(*id),
+    Some(notes).filter(|n| !n.is_empty())
+}
+
+/// Read one row into a referral, or None with the row's errors in `cells`. `place` finds a
+/// postcode's MSOA and cluster.
+pub fn read_row(
+    place: &PlaceOf,
+    lk: &Lookups,
+    cells: &mut Cells,
+    unmapped: &[(usize, String)],
+    now: DateTime<Utc>,
+    doc_cols: bool,
+) -> anyhow::Result<Option<SheetRow>> {
+    let mut r = Referral::new(now);
+    let client = cells.required("Client ID");
+    let name = cells.required("Client Name");
+    let team = cells.required_read("Team", Team::parse, "a referring team (ACT, STP or KEaH)");
+    let received = cells.required_read("Received", read_instant, "a date (23/11/2026, 2026-11-23 or 23/11/2026 14:05)");
+    let start = cells.required_read("Requested Start", read_date, "a date (23/11/2026 or 2026-11-23)");
+    let calls = cells.required_read("Calls Per Day", read_count, "a whole number of calls");
+    let minutes = cells.required_read("Minutes Per Call", parse_call_minutes, "minutes (30, 30 mins or 0:30)");
+    let hours = cells.read("Hours Per Week", parse_hours_to_minutes, "hours (12.5 or 12:30)");
+    for (col, flag) in [
+        ("Double Handed", &mut r.double_handed),
+        ("Lives Alone", &mut r.lives_alone),
+        ("Known To ACT", &mut r.known_to_act),
+        ("Hospital Discharge", &mut r.hospital_discharge),
+        ("In KEaH", &mut r.in_keah),
+        ("Recent KEaH", &mut r.recent_keah),
+        ("Bypass KEaH", &mut r.bypass_keah),
+        ("Dementia", &mut r.dementia),
+    ] {
+        *flag = cells.flag(col);
+    }
+    r.funding = cells.read("Funding", Funding::parse, "a funding type (KCC, Self Funder, CHC, Other LA)");
+    let status = match cells.raw("Status") {
+        Some(s) => match read_status(s) {
+            Some(st) => st,
             None => {
-                cells.err("Cluster", &c, "not a known cluster (`hcp cluster list`)");
-                None
+                let v = s.to_string();
+                cells.err("Status", &v, format!("not a status hcp knows; use one of: {}", STATUS_FORMS));
+                State::Waiting
             }
         },
-        None => None,
+        None => State::Waiting,
     };
+    let provider =
+        cells.lookup("Provider", &lk.providers, "not a known provider; add it first with `hcp provider add`");
+    let offered_at = cells.read("Offered At", read_instant, "a date or date and time");
+    let actual_start = cells.read("Start Date", read_date, "a date");
+    let _review = cells.read("Review Date", read_date, "a date");
+    r.referrer = cells.text("Referrer").unwrap_or_default();
+    r.referrer_email = cells.text("Referrer Email");
+    r.risk = cells.text("Risk");
+    r.time_critical = cells.text("Time Critical");
+    r.docs = read_documents(cells, doc_cols);
+    r.notes = read_notes(cells, unmapped);
+    let cluster = cells.lookup("Cluster", &lk.clusters, "not a known cluster (`hcp cluster list`)");
     if !cells.errors.is_empty() {
         return Ok(None);
     }

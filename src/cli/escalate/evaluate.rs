@@ -1,7 +1,7 @@
 //! `hcp escalate` with no arguments: every rule of SPEC §8 for every open referral, as of now.
 
 use super::{escalation_json, print_grouped, Args};
-use crate::cli::ctx::Ctx;
+use crate::cli::ctx::{Ctx, Rules};
 use crate::cli::view::list_facts;
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::allocation::candidates;
@@ -11,9 +11,94 @@ use crate::domain::responses::effective_state;
 use crate::domain::waiting::{escalations_due, EscalationFacts, Rule};
 use crate::store::escalations::{self, NewEscalation};
 use crate::store::{offers, providers, reference, referrals};
-use chrono::Datelike;
+use anyhow::Result;
+use chrono::{DateTime, Datelike, Utc};
+use rusqlite::Connection;
 use serde_json::json;
 use std::collections::HashMap;
+
+/// Raise every escalation due as of `now` (in one area, or all); the ids of those raised now.
+fn evaluate(tx: &Connection, rules: &Rules, now: DateTime<Utc>, user: &str, area: Option<i64>) -> Result<Vec<i64>> {
+    let now_s = store_instant(now);
+    let cluster_area: HashMap<i64, i64> = reference::cluster_areas(tx)?;
+    let mut offers_by = offers::for_states(tx, ON_LIST)?;
+    let mut ladders = HashMap::new();
+    let mut on_list_by_area: HashMap<i64, usize> = HashMap::new();
+    let mut raised = Vec::new();
+    for r in referrals::open_work(tx, OPEN, None)? {
+        let area_id = r.cluster_id.and_then(|c| cluster_area.get(&c).copied());
+        if area.is_some() && area_id != area {
+            continue;
+        }
+        let os: Vec<_> = offers_by.remove(&r.id).unwrap_or_default().iter().map(|o| o.facts()).collect();
+        let state = effective_state(r.state, os.last(), now);
+        if let (true, Some(a)) = (state.on_list(), area_id) {
+            *on_list_by_area.entry(a).or_default() += 1;
+        }
+        // Permission for non-contracted providers is asked as soon as nobody contracted is left,
+        // even before a first offer (a cluster with no contracted provider at all).
+        let needs = match (state.on_list(), r.cluster_id, area_id) {
+            (true, Some(c), Some(a)) => {
+                let ladder = match ladders.entry(c) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => e.insert(providers::ladder(tx, c, a)?),
+                };
+                candidates(ladder, &os, &escalations::decisions_for(tx, r.id)?, now).needs
+            }
+            _ => None,
+        };
+        let facts = EscalationFacts::of(&r, list_facts(&r, state), &os, needs);
+        for d in escalations_due(&facts, &rules.calendar, &rules.thresholds, now, london_date(now)) {
+            let provider_id = if d.trigger.starts_with("offer-") { os.last().map(|o| o.provider_id) } else { None };
+            let e = NewEscalation {
+                referral_id: Some(r.id),
+                area_id: None,
+                provider_id,
+                rule: d.rule,
+                to: d.to,
+                trigger_key: &d.trigger,
+                note: &d.note,
+                raised_at: &now_s,
+                raised_by: user,
+            };
+            raised.extend(escalations::raise_once(tx, &e, &now_s)?);
+        }
+    }
+    raised.extend(area_teleconferences(tx, rules, now, user, on_list_by_area)?);
+    Ok(raised)
+}
+
+/// Several clients waiting in one area: one all-provider teleconference a week.
+fn area_teleconferences(
+    tx: &Connection,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    user: &str,
+    on_list_by_area: HashMap<i64, usize>,
+) -> Result<Vec<i64>> {
+    let (now_s, today) = (store_instant(now), london_date(now));
+    let week = format!("{}-W{:02}", today.iso_week().year(), today.iso_week().week());
+    let mut areas: Vec<_> =
+        on_list_by_area.into_iter().filter(|(_, n)| *n >= rules.thresholds.area_teleconference).collect();
+    areas.sort();
+    let mut raised = Vec::new();
+    for (area_id, n) in areas {
+        let note = format!("{n} referrals waiting in the area: call an all-provider teleconference to split packages");
+        let e = NewEscalation {
+            referral_id: None,
+            area_id: Some(area_id),
+            provider_id: None,
+            rule: Rule::AreaTeleconference,
+            to: Rule::AreaTeleconference.recipient(),
+            trigger_key: &week,
+            note: &note,
+            raised_at: &now_s,
+            raised_by: user,
+        };
+        raised.extend(escalations::raise_once(tx, &e, &now_s)?);
+    }
+    Ok(raised)
+}
 
 /// States in which any rule can fire; active packages only while the financial assessment is open.
 const OPEN: &[State] =
@@ -24,108 +109,10 @@ const ON_LIST: &[State] = &[State::Waiting, State::Offered, State::Considering];
 pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let rules = ctx.rules()?;
     let now = ctx.at(args.at.as_deref())?;
-    let today = london_date(now);
-    let (now_s, user, json) = (store_instant(now), ctx.user.clone(), ctx.json);
+    let (user, json) = (ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
-    let area_filter = args.area.as_deref().map(|a| reference::find_area(store.conn(), a)).transpose()?;
-    let raised = store.write(|tx| {
-        let all = referrals::open_work(tx, OPEN, None)?;
-        let mut offers_by = offers::for_states(tx, ON_LIST)?;
-        let cluster_area: HashMap<i64, i64> = reference::cluster_areas(tx)?;
-        let mut ladders = HashMap::new();
-        let mut on_list_by_area: HashMap<i64, usize> = HashMap::new();
-        let mut raised = Vec::new();
-        for r in all {
-            let area_id = r.cluster_id.and_then(|c| cluster_area.get(&c).copied());
-            if let Some(a) = &area_filter {
-                if area_id != Some(a.id) {
-                    continue;
-                }
-            }
-            let os: Vec<_> = offers_by.remove(&r.id).unwrap_or_default().iter().map(|o| o.facts()).collect();
-            let state = effective_state(r.state, os.last(), now);
-            if state.on_list() {
-                if let Some(a) = area_id {
-                    *on_list_by_area.entry(a).or_default() += 1;
-                }
-            }
-            // Permission for non-contracted providers is asked once the PO has worked down the ladder.
-            // Asked as soon as nobody contracted is left, even before a first offer (a cluster
-            // with no contracted provider at all).
-            let needs = match (state.on_list(), r.cluster_id, area_id) {
-                (true, Some(c), Some(a)) => {
-                    let ladder = match ladders.entry(c) {
-                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::hash_map::Entry::Vacant(e) => e.insert(providers::ladder(tx, c, a)?),
-                    };
-                    let decisions = escalations::decisions_for(tx, r.id)?;
-                    candidates(ladder, &os, &decisions, now).needs
-                }
-                _ => None,
-            };
-            let facts = EscalationFacts {
-                list: list_facts(&r, state),
-                offers: &os,
-                needs,
-                accepted_at: r.accepted_at,
-                form_sent: r.form_sent_at.is_some() || r.confirmed_at.is_some(),
-                confirmed_start: r.confirmed_start,
-                indi_pending: r.placement_type == Some(crate::domain::model::PlacementType::Indi)
-                    && r.indi_completed_at.is_none(),
-                sdo_due: r.sdo_due,
-                sdo_sent: r.sdo_sent_at.is_some(),
-                fa_due: r.fa_due,
-                fa_done: r.fa_done_at.is_some(),
-            };
-            for d in escalations_due(&facts, &rules.calendar, &rules.thresholds, now, today) {
-                let provider_id = if d.trigger.starts_with("offer-") { os.last().map(|o| o.provider_id) } else { None };
-                if let Some(id) = escalations::raise_once(
-                    tx,
-                    &NewEscalation {
-                        referral_id: Some(r.id),
-                        area_id: None,
-                        provider_id,
-                        rule: d.rule,
-                        to: d.to,
-                        trigger_key: &d.trigger,
-                        note: &d.note,
-                        raised_at: &now_s,
-                        raised_by: &user,
-                    },
-                    &now_s,
-                )? {
-                    raised.push(id);
-                }
-            }
-        }
-        // Several clients waiting in one area: one all-provider teleconference a week.
-        let week = format!("{}-W{:02}", today.iso_week().year(), today.iso_week().week());
-        let mut areas: Vec<_> =
-            on_list_by_area.into_iter().filter(|(_, n)| *n >= rules.thresholds.area_teleconference).collect();
-        areas.sort();
-        for (area_id, n) in areas {
-            let note =
-                format!("{n} referrals waiting in the area: call an all-provider teleconference to split packages");
-            if let Some(id) = escalations::raise_once(
-                tx,
-                &NewEscalation {
-                    referral_id: None,
-                    area_id: Some(area_id),
-                    provider_id: None,
-                    rule: Rule::AreaTeleconference,
-                    to: Rule::AreaTeleconference.recipient(),
-                    trigger_key: &week,
-                    note: &note,
-                    raised_at: &now_s,
-                    raised_by: &user,
-                },
-                &now_s,
-            )? {
-                raised.push(id);
-            }
-        }
-        Ok(raised)
-    })?;
+    let area = args.area.as_deref().map(|a| reference::find_area(store.conn(), a)).transpose()?;
+    let raised = store.write(|tx| evaluate(tx, &rules, now, &user, area.map(|a| a.id)))?;
     let new: Vec<_> = raised.iter().filter_map(|id| escalations::get(store.conn(), *id).ok().flatten()).collect();
     let open = escalations::list(store.conn(), true, None)?;
     if json {

@@ -128,7 +128,27 @@ impl RowContext<'_> {
     }
 }
 
-pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+/// The sheet as read: its rows and how its columns map onto hcp's.
+struct Sheet {
+    records: Vec<csv::StringRecord>,
+    cols: FxHashMap<&'static str, (usize, String)>,
+    unmapped: Vec<(usize, String)>,
+    /// The file has a column per document.
+    doc_cols: bool,
+}
+
+const DOCUMENT_COLUMNS: [&str; 8] = [
+    "Financial Authorisation",
+    "Referral Form",
+    "Charging Letter",
+    "AIS Updated",
+    "BICA",
+    "Final Review",
+    "Risk Assessment",
+    "TM Approval",
+];
+
+fn read_sheet(args: &Args) -> Result<Sheet> {
     let text = read_text(&args.file, args.encoding.as_deref())?;
     let map = match &args.map {
         Some(p) => load_map(p)?,
@@ -152,8 +172,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             _ => unmapped.push((i, h.to_string())),
         }
     }
-    let needed = ["Client ID", "Client Name", "Received"];
-    if needed.iter().all(|c| !cols.contains_key(c)) {
+    if ["Client ID", "Client Name", "Received"].iter().all(|c| !cols.contains_key(c)) {
         return Err(UserError::new(format!(
             "{} does not look like a Packages spreadsheet: none of its columns is Client ID, Client Name or Received (found: {})",
             args.file.display(),
@@ -162,185 +181,216 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         .hint("export the Packages sheet as CSV with its header row, or name the columns in a mapping file (--map)")
         .into());
     }
-    let doc_cols = [
-        "Financial Authorisation",
-        "Referral Form",
-        "Charging Letter",
-        "AIS Updated",
-        "BICA",
-        "Final Review",
-        "Risk Assessment",
-        "TM Approval",
-    ]
-    .iter()
-    .any(|c| cols.contains_key(c));
-    let records: Vec<csv::StringRecord> = {
-        let mut out = Vec::new();
-        for (i, rec) in rdr.records().enumerate() {
-            match rec {
-                Ok(r) => out.push(r),
-                Err(e) => {
-                    return Err(UserError::new(format!(
-                        "{}: row {} cannot be read as CSV: {e}",
-                        args.file.display(),
-                        i + 2
-                    ))
-                    .hint("check the file is a CSV export (quotes balanced)")
-                    .into())
-                }
-            }
-        }
-        out
-    };
+    let mut records = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        records.push(rec.map_err(|e| {
+            UserError::new(format!("{}: row {} cannot be read as CSV: {e}", args.file.display(), i + 2))
+                .hint("check the file is a CSV export (quotes balanced)")
+        })?);
+    }
     if records.is_empty() {
         return Err(UserError::new(format!("{} has a header row but no packages", args.file.display())).into());
     }
+    let doc_cols = DOCUMENT_COLUMNS.iter().any(|c| cols.contains_key(c));
+    Ok(Sheet { records, cols, unmapped, doc_cols })
+}
+
+/// Read and check every row, in order, handing each to `write`. Large files: a second thread
+/// reads and checks rows while this one writes them.
+fn each_row(
+    tx: &Connection,
+    sheet: &Sheet,
+    ctx_row: &RowContext,
+    mut write: impl FnMut(Parsed) -> Result<()>,
+) -> Result<()> {
+    let records = &sheet.records;
+    if records.len() <= 2000 {
+        for (i, rec) in records.iter().enumerate() {
+            write(ctx_row.parse(Some(tx), i, rec))?;
+        }
+        return Ok(());
+    }
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(16);
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            for (c, chunk) in records.chunks(512).enumerate() {
+                let parsed = chunk.iter().enumerate().map(|(k, rec)| ctx_row.parse(None, c * 512 + k, rec)).collect();
+                if sender.send(parsed).is_err() {
+                    return;
+                }
+            }
+        });
+        for parsed in receiver.iter().flatten() {
+            write(parsed)?;
+        }
+        Ok(())
+    })
+}
+
+/// What writing rows keeps track of.
+struct Writer<'a> {
+    tx: &'a Connection,
+    lk: &'a Lookups,
+    existing: HashMap<(String, chrono::NaiveDate), i64>,
+    worked: std::collections::HashSet<i64>,
+    sheet_cols: SheetColumns,
+    inserter: referrals::Inserter<'a>,
+    new_ids: Option<(i64, i64)>,
+    sum: Summary,
+    now: DateTime<Utc>,
+    now_s: String,
+    user: &'a str,
+    file_name: &'a str,
+}
+
+impl Writer<'_> {
+    fn write(&mut self, (i, parsed): Parsed) -> Result<()> {
+        let row = match parsed? {
+            Ok(row) => row,
+            Err(errors) => {
+                self.sum.rejected += 1;
+                self.sum.errors.extend(errors);
+                return Ok(());
+            }
+        };
+        let key = (row.r.client_id.clone(), london_date(row.r.received_at));
+        match self.existing.get(&key) {
+            None => {
+                let id = self.inserter.insert(&row.r)?;
+                import::insert_implied_offer(self.tx, self.lk, &row, &row.r, id)?;
+                // New referrals are recorded by the one "packages imported" event, linked to
+                // their ids (contiguous: this transaction alone inserts referrals).
+                self.new_ids.get_or_insert((id, id)).1 = id;
+                self.existing.insert(key, id);
+                self.sum.new += 1;
+                self.sum.incomplete += usize::from(row.r.state == State::Incomplete);
+            }
+            Some(&id) => self.update(i, id, &row)?,
+        }
+        Ok(())
+    }
+
+    /// A row already imported: only the columns the file has change (`domain::import::merge`).
+    fn update(&mut self, i: usize, id: i64, row: &SheetRow) -> Result<()> {
+        let Some(before) = referrals::get(self.tx, id)? else {
+            return Ok(());
+        };
+        let hcp_worked = self.worked.contains(&id);
+        let mut r = merge(&before, &row.r, &self.sheet_cols, hcp_worked);
+        let Some((b, a)) = referrals::diff(&before, &r) else {
+            self.sum.unchanged += 1;
+            return Ok(());
+        };
+        r.updated_at = self.now;
+        referrals::update(self.tx, &r)?;
+        if !hcp_worked && r.state != before.state {
+            import::insert_implied_offer(self.tx, self.lk, row, &r, id)?;
+        }
+        Event::new("referral updated by import", "referral", &self.now_s, &self.now_s, self.user)
+            .on(Some(id), Some(id))
+            .details(json!({ "file": self.file_name, "row": i + 2 }))
+            .change(Some(b), Some(a))
+            .append(self.tx)?;
+        self.sum.updated += 1;
+        self.sum.incomplete += usize::from(r.state == State::Incomplete);
+        Ok(())
+    }
+
+    /// The one event for the whole import.
+    fn finish(self) -> Result<Summary> {
+        let sum = self.sum;
+        let event_id = Event::new("packages imported", "import", &self.now_s, &self.now_s, self.user)
+            .details(json!({
+                "file": self.file_name, "new": sum.new, "updated": sum.updated, "unchanged": sum.unchanged,
+                "rejected": sum.rejected, "first_id": self.new_ids.map(|n| n.0), "last_id": self.new_ids.map(|n| n.1),
+            }))
+            .append(self.tx)?;
+        if let Some((first, last)) = self.new_ids {
+            events::link_batch(self.tx, event_id, first, last)?;
+        }
+        Ok(sum)
+    }
+}
+
+pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    let sheet = read_sheet(&args)?;
     let rules = ctx.rules()?;
     let (now, now_s, user, json) = (ctx.now, ctx.now_str(), ctx.user.clone(), ctx.json);
-    let show_progress = ctx.stdout_is_terminal && !json && records.len() > 2000;
+    let show_progress = ctx.stdout_is_terminal && !json && sheet.records.len() > 2000;
     let file_name = args.file.display().to_string();
+    let mut sum = Summary {
+        dry_run: args.dry_run,
+        unmapped_columns: sheet.unmapped.iter().map(|u| u.1.clone()).collect(),
+        ..Default::default()
+    };
+    if sheet.cols.contains_key("Review Date") {
+        sum.warnings.push("the Review Date column is read and checked but not stored: hcp sets review dates itself when a placement is confirmed".into());
+    }
     let sheet_cols = SheetColumns {
-        present: cols.keys().copied().collect(),
-        documents: doc_cols || cols.contains_key("Documents"),
-        unmapped: !unmapped.is_empty(),
+        present: sheet.cols.keys().copied().collect(),
+        documents: sheet.doc_cols || sheet.cols.contains_key("Documents"),
+        unmapped: !sheet.unmapped.is_empty(),
     };
     let store = ctx.store()?;
     let sum = store.write_if(|tx| {
-    let lk = import::lookups(tx)?;
-    // Existing referrals by client id + received date; and which have offers made in hcp.
-    let mut existing = import::referral_keys(tx)?;
-    let worked = import::worked_referrals(tx)?;
-    let bar = show_progress.then(|| {
-        let b = indicatif::ProgressBar::new(records.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let mut sum = Summary {
-        dry_run: args.dry_run,
-        unmapped_columns: unmapped.iter().map(|u| u.1.clone()).collect(),
-        ..Default::default()
-    };
-    if cols.contains_key("Review Date") {
-        sum.warnings.push("the Review Date column is read and checked but not stored: hcp sets review dates itself when a placement is confirmed".into());
-    }
-    let postcodes = if records.len() > 2000 { Some(import::all_postcode_places(tx)?) } else { None };
-    import::tune_for_bulk(tx)?;
-    let mut new_ids: Option<(i64, i64)> = None;
-    let mut inserter = referrals::Inserter::new(tx)?;
-    let ctx_row = RowContext {
-        lk: &lk,
-        postcodes: postcodes.as_ref(),
-        cols: &cols,
-        unmapped: &unmapped,
-        now,
-        doc_cols,
-        rules: &rules,
-    };
-    // Large files: a second thread reads and checks rows while this one writes them.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(16);
-    let threaded = records.len() > 2000;
-    std::thread::scope(|scope| -> Result<()> {
-        if threaded {
-            let records = &records;
-            let ctx_row = &ctx_row;
-            scope.spawn(move || {
-                for (c, chunk) in records.chunks(512).enumerate() {
-                    let parsed =
-                        chunk.iter().enumerate().map(|(k, rec)| ctx_row.parse(None, c * 512 + k, rec)).collect();
-                    if sender.send(parsed).is_err() {
-                        return;
-                    }
-                }
-            });
-        } else {
-            drop(sender);
-        }
-        let sequential =
-            (!threaded).then(|| records.iter().enumerate().map(|(i, rec)| ctx_row.parse(Some(tx), i, rec)));
-        let mut rows: Box<dyn Iterator<Item = Parsed>> = match sequential {
-            Some(it) => Box::new(it),
-            None => Box::new(receiver.iter().flatten()),
+        let lk = import::lookups(tx)?;
+        let postcodes = if sheet.records.len() > 2000 { Some(import::all_postcode_places(tx)?) } else { None };
+        import::tune_for_bulk(tx)?;
+        let ctx_row = RowContext {
+            lk: &lk,
+            postcodes: postcodes.as_ref(),
+            cols: &sheet.cols,
+            unmapped: &sheet.unmapped,
+            now,
+            doc_cols: sheet.doc_cols,
+            rules: &rules,
         };
-        for (i, parsed) in &mut rows {
+        let mut w = Writer {
+            tx,
+            lk: &lk,
+            existing: import::referral_keys(tx)?,
+            worked: import::worked_referrals(tx)?,
+            sheet_cols,
+            inserter: referrals::Inserter::new(tx)?,
+            new_ids: None,
+            sum,
+            now,
+            now_s: now_s.clone(),
+            user: &user,
+            file_name: &file_name,
+        };
+        let bar = show_progress.then(|| progress_bar(sheet.records.len()));
+        each_row(tx, &sheet, &ctx_row, |parsed| {
             if let Some(b) = &bar {
                 b.inc(1);
             }
-            let row = match parsed? {
-                Ok(row) => row,
-                Err(errors) => {
-                    sum.rejected += 1;
-                    sum.errors.extend(errors);
-                    continue;
-                }
-            };
-            let key = (row.r.client_id.clone(), london_date(row.r.received_at));
-            match existing.get(&key) {
-                None => {
-                    let id = inserter.insert(&row.r)?;
-                    import::insert_implied_offer(tx, &lk, &row, &row.r, id)?;
-                    // New referrals are recorded by the one "packages imported" event below,
-                    // linked to their ids (contiguous: this transaction alone inserts referrals).
-                    new_ids.get_or_insert((id, id)).1 = id;
-                    existing.insert(key, id);
-                    sum.new += 1;
-                    if row.r.state == State::Incomplete {
-                        sum.incomplete += 1;
-                    }
-                }
-                Some(&id) => {
-                    let Some(before) = referrals::get(tx, id)? else {
-                        continue;
-                    };
-                    let hcp_worked = worked.contains(&id);
-                    let mut r = merge(&before, &row.r, &sheet_cols, hcp_worked);
-                    match referrals::diff(&before, &r) {
-                        None => sum.unchanged += 1,
-                        Some((b, a)) => {
-                            r.updated_at = now;
-                            referrals::update(tx, &r)?;
-                            if !hcp_worked && r.state != before.state {
-                                import::insert_implied_offer(tx, &lk, &row, &r, id)?;
-                            }
-                            Event::new("referral updated by import", "referral", &now_s, &now_s, &user)
-                                .on(Some(id), Some(id))
-                                .details(json!({ "file": file_name, "row": i + 2 }))
-                                .change(Some(b), Some(a))
-                                .append(tx)?;
-                            sum.updated += 1;
-                            if r.state == State::Incomplete {
-                                sum.incomplete += 1;
-                            }
-                        }
-                    }
-                }
-            }
+            w.write(parsed)
+        })?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
         }
-        Ok(())
-    })?;
-    drop(inserter);
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    let strict_fail = args.strict && sum.rejected > 0;
-    let commit = !args.dry_run && !strict_fail && (sum.new + sum.updated) > 0;
-    if commit {
-        let event_id = Event::new("packages imported", "import", &now_s, &now_s, &user)
-            .details(json!({
-                "file": file_name, "new": sum.new, "updated": sum.updated, "unchanged": sum.unchanged,
-                "rejected": sum.rejected, "first_id": new_ids.map(|n| n.0), "last_id": new_ids.map(|n| n.1),
-            }))
-            .append(tx)?;
-        if let Some((first, last)) = new_ids {
-            events::link_batch(tx, event_id, first, last)?;
+        let strict_fail = args.strict && w.sum.rejected > 0;
+        let commit = !args.dry_run && !strict_fail && (w.sum.new + w.sum.updated) > 0;
+        if commit {
+            return Ok((w.finish()?, true));
         }
-    }
-    Ok((sum, commit))
+        Ok((w.sum, false))
     })?;
-    let strict_fail = args.strict && sum.rejected > 0;
-    if strict_fail {
+    report(&sum, &args, &file_name, json)
+}
+
+fn progress_bar(rows: usize) -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::new(rows as u64);
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    b
+}
+
+/// The summary, and the exit code: 0 all imported, 3 some rows rejected, 1 --strict and a bad row.
+fn report(sum: &Summary, args: &Args, file_name: &str, json: bool) -> Outcome {
+    if args.strict && sum.rejected > 0 {
         let mut e = UserError::new(format!(
             "{} bad row{} in {}; --strict imports nothing",
             sum.rejected,
@@ -351,12 +401,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             e = e.hint(r.to_string());
         }
         if json {
-            output::json(&sum);
+            output::json(sum);
         }
         return Err(e.into());
     }
     if json {
-        output::json(&sum);
+        output::json(sum);
     } else {
         println!(
             "{}{} new ({} incomplete), {} updated, {} unchanged, {} rejected.",

@@ -186,6 +186,26 @@ fn weekly_amount(flag: &str, value: &str) -> Result<i64> {
 
 /// Copy the given flags onto a referral. Text is stored exactly as typed (trimmed).
 pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()> {
+    apply_client(r, a)?;
+    apply_package(r, a)?;
+    apply_flags(r, a);
+    apply_documents(r, a)?;
+    apply_details(r, a)?;
+    if let Some(v) = &a.postcode {
+        let pc = normalise_postcode(v).unwrap_or_else(|| v.trim().to_string());
+        r.postcode = Some(pc).filter(|s| !s.is_empty());
+        place(conn, r)?;
+    }
+    if let Some(c) = &a.cluster {
+        let cluster = reference::find_cluster(conn, c)?;
+        r.cluster_id = Some(cluster.id);
+        r.cluster_by_hand = true;
+    }
+    Ok(())
+}
+
+/// Who the client is, who referred them, when.
+fn apply_client(r: &mut Referral, a: &PackageArgs) -> Result<()> {
     if let Some(v) = &a.client_id {
         let v = v.trim();
         if v.is_empty() {
@@ -214,6 +234,11 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     if let Some(v) = &a.start {
         r.start_date = parse_date_arg("--start", v)?;
     }
+    Ok(())
+}
+
+/// The package: calls, minutes, days, hours (client or carer hours), nights, rate type.
+fn apply_package(r: &mut Referral, a: &PackageArgs) -> Result<()> {
     if let Some(v) = a.calls_per_day {
         r.calls_per_day = v;
     }
@@ -242,6 +267,20 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     } else if !r.hours_given {
         r.weekly_minutes = planned_weekly_minutes(r.calls_per_day, r.minutes_per_call, r.days_per_week);
     }
+    if let Some(t) = a.rate_type {
+        r.rate_type = t;
+    }
+    if let Some(n) = a.sleep_nights {
+        r.sleep_nights = n;
+    }
+    if let Some(n) = a.wake_nights {
+        r.wake_nights = n;
+    }
+    Ok(())
+}
+
+/// Flags only ever set here (`referral update --clear` unsets them), and the client's groups.
+fn apply_flags(r: &mut Referral, a: &PackageArgs) {
     r.lives_alone |= a.lives_alone;
     r.known_to_act |= a.known_to_act;
     r.dementia |= a.dementia;
@@ -258,18 +297,31 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     if a.service.is_some() {
         r.service = a.service;
     }
-    if let Some(t) = a.rate_type {
-        r.rate_type = t;
-    }
-    if let Some(n) = a.sleep_nights {
-        r.sleep_nights = n;
-    }
-    if let Some(n) = a.wake_nights {
-        r.wake_nights = n;
-    }
     if a.funding.is_some() {
         r.funding = a.funding;
     }
+}
+
+/// Documents received and the amounts authorised and estimated.
+fn apply_documents(r: &mut Referral, a: &PackageArgs) -> Result<()> {
+    for d in a.docs.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        let item = Item::parse(d).filter(|i| i.is_document()).ok_or_else(|| {
+            UserError::usage(format!("--doc '{d}' is not a document hcp knows"))
+                .hint(format!("use one of: {}", Item::document_names()))
+        })?;
+        r.add_doc(item);
+    }
+    if let Some(v) = &a.authorised_weekly {
+        r.authorised_weekly_pence = Some(weekly_amount("authorised-weekly", v)?);
+    }
+    if let Some(v) = &a.estimated_weekly {
+        r.estimated_weekly_pence = Some(weekly_amount("estimated-weekly", v)?);
+    }
+    Ok(())
+}
+
+/// Free text and personal details (never shown to providers).
+fn apply_details(r: &mut Referral, a: &PackageArgs) -> Result<()> {
     if let Some(v) = &a.enablement_ended {
         r.enablement_ended = Some(parse_date_arg("--enablement-ended", v)?);
     }
@@ -278,25 +330,6 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     }
     if let Some(v) = &a.time_critical {
         r.time_critical = Some(v.trim().to_string()).filter(|s| !s.is_empty());
-    }
-    if !a.docs.is_empty() {
-        for d in &a.docs {
-            let d = d.trim();
-            if d.is_empty() {
-                continue;
-            }
-            let item = Item::parse(d).filter(|i| i.is_document()).ok_or_else(|| {
-                UserError::usage(format!("--doc '{d}' is not a document hcp knows"))
-                    .hint(format!("use one of: {}", Item::document_names()))
-            })?;
-            r.add_doc(item);
-        }
-    }
-    if let Some(v) = &a.authorised_weekly {
-        r.authorised_weekly_pence = Some(weekly_amount("authorised-weekly", v)?);
-    }
-    if let Some(v) = &a.estimated_weekly {
-        r.estimated_weekly_pence = Some(weekly_amount("estimated-weekly", v)?);
     }
     if let Some(v) = &a.notes {
         r.notes = Some(v.clone());
@@ -309,16 +342,6 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
     }
     if let Some(v) = &a.next_of_kin {
         r.next_of_kin = Some(v.trim().to_string());
-    }
-    if let Some(v) = &a.postcode {
-        let pc = normalise_postcode(v).unwrap_or_else(|| v.trim().to_string());
-        r.postcode = Some(pc).filter(|s| !s.is_empty());
-        place(conn, r)?;
-    }
-    if let Some(c) = &a.cluster {
-        let cluster = reference::find_cluster(conn, c)?;
-        r.cluster_id = Some(cluster.id);
-        r.cluster_by_hand = true;
     }
     Ok(())
 }
