@@ -3,6 +3,7 @@
 pub mod cluster_providers;
 pub mod clusters;
 pub mod packages;
+pub mod rows;
 
 use super::ctx::Ctx;
 use super::Outcome;

@@ -1,7 +1,8 @@
 //! `hcp referral add`: record a referral, check it, and either list it or print the
 //! missing-information email (exit 3).
 
-use super::{apply, recheck, report, PackageArgs};
+use super::package::{apply, PackageArgs};
+use super::{recheck, report};
 use crate::cli::ctx::Ctx;
 use crate::cli::Outcome;
 use crate::domain::dates::store_instant;

@@ -1,7 +1,8 @@
 //! `hcp referral update <id>`: add documents or correct details; the check runs again and a
 //! referral that passes joins the list with list date = when the last piece arrived (--at, default now).
 
-use super::{apply, recheck, report, PackageArgs};
+use super::package::{apply, PackageArgs};
+use super::{recheck, report};
 use crate::cli::ctx::Ctx;
 use crate::cli::view::load_referral;
 use crate::cli::Outcome;
