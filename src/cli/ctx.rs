@@ -1,9 +1,7 @@
 //! The command context: database, clock, user, output mode. The ONLY reader of `HCP_NOW`,
 //! `HCP_DB` and `HCP_USER` (and the login name), so tests can pin all of them from outside.
 
-use crate::domain::completeness::CompletenessRules;
 use crate::domain::dates::{parse_instant, store_instant, TimeError, ACCEPTED_DATETIME_FORMS};
-use crate::domain::waiting::Thresholds;
 use crate::error::UserError;
 use crate::store::{reference, setting_num, Store};
 use anyhow::Result;
@@ -79,27 +77,16 @@ impl Ctx {
 
     pub fn rules(&mut self) -> Result<Rules> {
         let conn = self.store()?.conn();
-        let d = Thresholds::default();
-        let c = CompletenessRules::default();
-        Ok(Rules {
-            calendar: reference::calendar(conn)?,
-            thresholds: Thresholds {
-                amber_days: setting_num(conn, "rag.amber_days", d.amber_days)?,
-                red_days: setting_num(conn, "rag.red_days", d.red_days)?,
-                start_passed_red_days: setting_num(conn, "rag.start_passed_red_days", d.start_passed_red_days)?,
-                handback_red_days: setting_num(conn, "rag.handback_red_days", d.handback_red_days)?,
-                area_teleconference: setting_num(conn, "escalate.area_teleconference", d.area_teleconference)?,
-            },
-            completeness: CompletenessRules {
-                keah_high_cost_pence: setting_num(conn, "referral.keah_high_cost_pence", c.keah_high_cost_pence)?,
-                hours_tolerance_minutes: setting_num(
-                    conn,
-                    "referral.hours_tolerance_minutes",
-                    c.hours_tolerance_minutes,
-                )?,
-                self_funder_grace_days: setting_num(conn, "referral.self_funder_grace_days", c.self_funder_grace_days)?,
-            },
-        })
+        let mut values = std::collections::HashMap::new();
+        for s in crate::domain::settings::SETTINGS {
+            let v = setting_num(conn, s.key, s.default)?;
+            let v = s.check(v).map_err(|range| {
+                UserError::new(format!("the database holds {v} for the setting {}: {range}", s.key))
+                    .hint(format!("set it again: hcp settings set {} {}", s.key, s.default))
+            })?;
+            values.insert(s.key, v);
+        }
+        Ok(crate::domain::settings::rules(reference::calendar(conn)?, |s| values[s.key]))
     }
 
     /// `--at T` or now.

@@ -2,25 +2,10 @@
 
 use super::ctx::Ctx;
 use super::{output, Exit, Outcome};
+use crate::domain::settings::{self, SETTINGS};
 use crate::error::UserError;
 use crate::store::events::Event;
 use serde_json::json;
-
-/// The settings hcp knows, their defaults and meaning.
-pub const KNOWN: &[(&str, &str, &str)] = &[
-    ("rag.amber_days", "5", "working days waiting before a referral turns amber"),
-    ("rag.red_days", "10", "working days waiting before a referral turns red"),
-    ("rag.start_passed_red_days", "5", "working days past the requested start before red"),
-    ("rag.handback_red_days", "5", "red when a handed-back package's care ends within this many days"),
-    ("escalate.area_teleconference", "5", "referrals waiting in one area before an all-provider teleconference"),
-    (
-        "referral.keah_high_cost_pence",
-        "50000",
-        "KEaH weekly cost (pence) at which authorisation may follow the referral",
-    ),
-    ("referral.hours_tolerance_minutes", "15", "minutes a week hours may differ from calls × minutes × 7"),
-    ("referral.self_funder_grace_days", "5", "KEaH self-funders' grace period in working days"),
-];
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -38,9 +23,9 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     match c {
         Command::List => {
             let mut rows = Vec::new();
-            for (k, d, what) in KNOWN {
-                let v = store.setting(k)?.unwrap_or_else(|| d.to_string());
-                rows.push((k, v, what));
+            for s in SETTINGS {
+                let v = store.setting(s.key)?.unwrap_or_else(|| s.default.to_string());
+                rows.push((s.key, v, s.meaning));
             }
             if json {
                 output::json(
@@ -55,16 +40,20 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
             }
         }
         Command::Set { key, value } => {
-            if !KNOWN.iter().any(|(k, _, _)| *k == key) {
-                let names: Vec<&str> = KNOWN.iter().map(|k| k.0).collect();
+            let Some(setting) = settings::find(&key) else {
+                let names: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
                 return Err(UserError::usage(format!("unknown setting '{key}'"))
                     .hint(format!("settings: {}", names.join(", ")))
                     .into());
-            }
-            if value.trim().parse::<u32>().is_err() {
-                return Err(UserError::usage(format!("setting {key} takes a whole number, not '{value}'")).into());
-            }
-            let value = value.trim().to_string();
+            };
+            let n = value
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| setting.check(i64::MIN).unwrap_err())
+                .and_then(|n| setting.check(n));
+            let n =
+                n.map_err(|range| UserError::usage(format!("setting {key} = '{value}' is out of range: {range}")))?;
+            let value = n.to_string();
             store.write(|tx| {
                 let before = crate::store::reference::setting(tx, &key)?;
                 crate::store::reference::set_setting(tx, &key, &value)?;

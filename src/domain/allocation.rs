@@ -98,10 +98,16 @@ impl Allocation {
 
 /// How a placement with this provider is contracted (SPEC §6).
 pub fn placement_type(p: &ProviderFacts) -> PlacementType {
-    match p.contract {
+    placement_for(p.contract, p.exceptions_list)
+}
+
+/// The one place the placement type is decided: a contract for a contracted provider; for a
+/// non-contracted one an Exception when it is on the exceptions list, otherwise an Indi contract
+/// (Appendices 7 and 8).
+pub fn placement_for(contract: ProviderType, exceptions_list: bool) -> PlacementType {
+    match contract {
         ProviderType::Contracted => PlacementType::Contract,
-        // Appendices 7 and 8: on the exceptions list -> Exception; otherwise an Indi contract.
-        ProviderType::NonContracted if p.exceptions_list => PlacementType::Exception,
+        ProviderType::NonContracted if exceptions_list => PlacementType::Exception,
         ProviderType::NonContracted => PlacementType::Indi,
     }
 }

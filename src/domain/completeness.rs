@@ -51,7 +51,12 @@ pub struct CompletenessRules {
 
 impl Default for CompletenessRules {
     fn default() -> Self {
-        CompletenessRules { keah_high_cost_pence: 50_000, hours_tolerance_minutes: 15, self_funder_grace_days: 5 }
+        use super::settings::default_of;
+        CompletenessRules {
+            keah_high_cost_pence: default_of("referral.keah_high_cost_pence"),
+            hours_tolerance_minutes: default_of("referral.hours_tolerance_minutes"),
+            self_funder_grace_days: default_of("referral.self_funder_grace_days") as u32,
+        }
     }
 }
 

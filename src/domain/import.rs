@@ -52,11 +52,7 @@ impl SheetColumns {
 
 /// How a placement with this provider is contracted.
 pub fn placement(p: SheetProvider) -> PlacementType {
-    match (p.contract, p.exceptions_list) {
-        (ProviderType::Contracted, _) => PlacementType::Contract,
-        (_, true) => PlacementType::Exception,
-        _ => PlacementType::Indi,
-    }
+    super::allocation::placement_for(p.contract, p.exceptions_list)
 }
 
 /// The tier of the implied offer: clustered when the provider is ranked in the referral's cluster.

@@ -14,6 +14,7 @@ pub mod placement;
 pub mod record;
 pub mod responses;
 pub mod rules;
+pub mod settings;
 pub mod text;
 pub mod transition;
 pub mod waiting;

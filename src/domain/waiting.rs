@@ -116,12 +116,13 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
+        use super::settings::default_of;
         Thresholds {
-            amber_days: 5,
-            red_days: 10,
-            start_passed_red_days: 5,
-            handback_red_days: 5,
-            area_teleconference: 5,
+            amber_days: default_of("rag.amber_days") as u32,
+            red_days: default_of("rag.red_days") as u32,
+            start_passed_red_days: default_of("rag.start_passed_red_days") as u32,
+            handback_red_days: default_of("rag.handback_red_days"),
+            area_teleconference: default_of("escalate.area_teleconference") as usize,
         }
     }
 }
