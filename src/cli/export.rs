@@ -5,8 +5,8 @@ use super::ctx::Ctx;
 use super::referral::list::views_in;
 use super::{output, Exit, Outcome};
 use crate::domain::text::show_hours;
-use crate::error::UserError;
-use crate::io::packages::{COLUMNS, EXPORTED};
+use crate::io::files;
+use crate::io::packages::{neutralise_formula, COLUMNS, EXPORTED};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::London;
 
@@ -28,9 +28,16 @@ pub struct Args {
     /// The file format.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
-    /// Write to FILE instead of stdout.
+    /// Write to FILE instead of stdout (created readable by you only; never the database).
     #[arg(long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// Leave cells that a spreadsheet would run as formulas as they are (by default a cell
+    /// starting with = + - @ tab or CR gets a leading ' so Excel shows it as text).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 fn yes_no(b: bool) -> String {
@@ -101,7 +108,11 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
         w.write_record(&headers)?;
         for row in &rows {
-            w.write_record(row)?;
+            if args.raw {
+                w.write_record(row)?;
+            } else {
+                w.write_record(row.iter().map(|c| neutralise_formula(c).into_owned()))?;
+            }
         }
         String::from_utf8(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?
     } else {
@@ -120,7 +131,8 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| UserError::new(format!("cannot write {}: {e}", path.display())))?;
+            let target = files::Target { path: path.clone(), force: args.force };
+            files::write_private(&target, &ctx.db_path, text.as_bytes())?;
             if ctx.json && format == Format::Csv {
                 output::json(&serde_json::json!({ "file": path.display().to_string(), "rows": rows.len() }));
             } else if !ctx.json {

@@ -106,6 +106,48 @@ pub fn parse_holiday_csv(text: &str) -> Result<Vec<BankHoliday>, String> {
     Ok(out)
 }
 
+/// What loading a bank-holiday file changes: dates added and removed within the years the file
+/// covers (the file speaks for those years; other years are kept).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct CalendarChange {
+    pub added: Vec<NaiveDate>,
+    pub removed: Vec<NaiveDate>,
+    /// The years the file covers.
+    pub years: Vec<i32>,
+}
+
+/// Plan a bank-holiday update. Refused: a date outside 1900–2100 (the file is not a calendar),
+/// and — unless `replace` — removing a holiday in this year or next, which would silently make a
+/// bank holiday a working day for every deadline.
+pub fn plan_update(
+    existing: &[NaiveDate],
+    file: &[NaiveDate],
+    today: NaiveDate,
+    replace: bool,
+) -> Result<CalendarChange, String> {
+    if let Some(d) = file.iter().find(|d| !(1900..=2100).contains(&d.year())) {
+        return Err(format!("the file lists {d}, outside 1900–2100; it is not a bank-holiday calendar"));
+    }
+    let years: std::collections::BTreeSet<i32> = file.iter().map(|d| d.year()).collect();
+    let file_set: std::collections::BTreeSet<NaiveDate> = file.iter().copied().collect();
+    let have: std::collections::BTreeSet<NaiveDate> = existing.iter().copied().collect();
+    let added: Vec<NaiveDate> = file_set.difference(&have).copied().collect();
+    let removed: Vec<NaiveDate> =
+        have.iter().filter(|d| years.contains(&d.year()) && !file_set.contains(d)).copied().collect();
+    let protected: Vec<String> = removed
+        .iter()
+        .filter(|d| d.year() == today.year() || d.year() == today.year() + 1)
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .collect();
+    if !replace && !protected.is_empty() {
+        return Err(format!(
+            "the file would remove bank holidays in this year or next: {} (use --replace if that is right)",
+            protected.join(", ")
+        ));
+    }
+    Ok(CalendarChange { added, removed, years: years.into_iter().collect() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +242,22 @@ mod tests {
             }
             prop_assert_eq!(c.working_days_between(start, end), walk);
         }
+    }
+
+    #[test]
+    fn a_calendar_update_merges_within_its_years_and_protects_this_year_and_next() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let have = [d("2026-12-25"), d("2026-12-28"), d("2027-01-01")];
+        let today = d("2026-11-25");
+        // Two far-off dates: one is out of range, refused.
+        assert!(plan_update(&have, &[d("1900-01-01"), d("2200-12-25")], today, false).is_err());
+        // A file for 2026 without Christmas would remove it: refused unless --replace.
+        let file = [d("2026-12-28")];
+        assert!(plan_update(&have, &file, today, false).unwrap_err().contains("25/12/2026"));
+        let c = plan_update(&have, &file, today, true).unwrap();
+        assert_eq!(c.removed, vec![d("2026-12-25")]);
+        // 2027 is not in the file: kept. A new 2026 date is added.
+        let c = plan_update(&have, &[d("2026-12-25"), d("2026-12-28"), d("2026-12-29")], today, false).unwrap();
+        assert_eq!((c.added, c.removed), (vec![d("2026-12-29")], vec![]));
     }
 }

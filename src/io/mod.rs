@@ -1,5 +1,6 @@
 //! Files and messages: CSV import/export, emails and the anonymised offer message.
 
 pub mod email;
+pub mod files;
 pub mod packages;
 pub mod packages_row;

@@ -247,3 +247,20 @@ impl std::fmt::Display for RowError {
         write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.message, self.value)
     }
 }
+
+/// OWASP's advice on CSV injection: a cell a spreadsheet would run as a formula (leading `=`, `+`,
+/// `-`, `@`, tab or CR) gets a leading `'`, which Excel shows as text.
+pub fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// The import's side of it: a cell neutralised on export reads back as it was.
+pub fn restore_formula(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}

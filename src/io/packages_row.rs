@@ -33,7 +33,7 @@ pub struct Cells<'a> {
 
 impl Cells<'_> {
     pub fn raw(&self, col: &str) -> Option<&str> {
-        self.cols.get(col).map(|(i, _)| self.rec.get(*i).unwrap_or("").trim())
+        self.cols.get(col).map(|(i, _)| super::packages::restore_formula(self.rec.get(*i).unwrap_or("").trim()))
     }
     pub fn text(&self, col: &str) -> Option<String> {
         self.raw(col).filter(|s| !s.is_empty()).map(str::to_string)

@@ -8,6 +8,7 @@ pub mod events;
 pub mod import;
 pub mod lifecycle;
 pub mod offers;
+mod open;
 pub mod providers;
 pub mod reference;
 pub mod referrals;
@@ -28,24 +29,22 @@ pub struct Store {
 }
 
 impl Store {
-    /// Open (creating with mode 0600 if needed) and migrate forward.
+    /// Open (creating with mode 0600 if needed) and migrate forward. A file that is not an hcp
+    /// database is refused and left as it is.
     pub fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    UserError::new(format!("cannot create the folder {} for the database: {e}", dir.display()))
-                        .hint("pass --db PATH or set HCP_DB to a file in a folder you can write to")
-                })?;
-            }
-        }
-        if !path.exists() {
-            create_private(path)?;
-        }
-        let conn = Connection::open(path).map_err(|e| {
-            UserError::new(format!("cannot open the database {}: {e}", path.display()))
-                .hint("check the path given with --db or HCP_DB")
-        })?;
+        Store::open_with(path, true)
+    }
+
+    /// Open an existing database; a missing one is an error naming the path and `hcp init`
+    /// (read commands never create an empty database in the wrong place).
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        Store::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, create: bool) -> Result<Store> {
+        let conn = open::connect(path, create)?;
         let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        open::identify(&store.conn, path)?;
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -65,7 +64,7 @@ impl Store {
         let _mode: String = self
             .conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| not_a_database(self.path.as_deref(), e))?;
+            .map_err(|e| open::explain_open(self.path.as_deref(), e))?;
         self.conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
         Ok(())
     }
@@ -115,6 +114,7 @@ impl Store {
                 anyhow::bail!("migration {} would leave {broken} broken references; nothing was changed", i + 1);
             }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.pragma_update(None, "application_id", open::APPLICATION_ID)?;
             tx.commit()?;
         }
         Ok(())
@@ -170,32 +170,12 @@ pub fn explain(err: anyhow::Error) -> anyhow::Error {
             .hint("nothing was changed; try the command again")
             .into();
     }
+    if let Some(e) = err.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()) {
+        if let Some(words) = open::sqlite_trouble(e) {
+            return UserError::new(words).hint("nothing was changed").into();
+        }
+    }
     err
-}
-
-fn not_a_database(path: Option<&Path>, e: rusqlite::Error) -> anyhow::Error {
-    UserError::new(format!(
-        "{} is not an hcp database ({e})",
-        path.map(|p| p.display().to_string()).unwrap_or_default()
-    ))
-    .hint("pass --db PATH or set HCP_DB to an hcp database, or to a new file name to create one")
-    .into()
-}
-
-#[cfg(unix)]
-fn create_private(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(|e| {
-        UserError::new(format!("cannot create the database {}: {e}", path.display()))
-            .hint("pass --db PATH or set HCP_DB to a file in a folder you can write to")
-    })?;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn create_private(path: &Path) -> Result<()> {
-    std::fs::File::create(path)?;
-    Ok(())
 }
 
 /// A setting read as a number; the default when it is not set. A stored value that is not a

@@ -316,14 +316,17 @@ pub fn cluster_msoas(conn: &Connection, cluster_id: i64) -> Result<Vec<(String, 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Replace the bank holidays of the years `from..=to` with `days` (from gov.uk).
-pub fn replace_bank_holidays(
+/// Apply a planned calendar update: the removed dates go, the file's dates (with their titles)
+/// are written.
+pub fn update_bank_holidays(
     conn: &Connection,
-    from: &str,
-    to: &str,
+    removed: &[chrono::NaiveDate],
     days: &[(chrono::NaiveDate, String)],
 ) -> Result<()> {
-    conn.execute("DELETE FROM bank_holidays WHERE date BETWEEN ?1 AND ?2", [from, to])?;
+    let mut del = conn.prepare_cached("DELETE FROM bank_holidays WHERE date = ?1")?;
+    for d in removed {
+        del.execute([d.to_string()])?;
+    }
     let mut stmt =
         conn.prepare_cached("INSERT OR REPLACE INTO bank_holidays (date, title, source) VALUES (?1, ?2, 'gov.uk')")?;
     for (d, t) in days {

@@ -127,9 +127,21 @@ fn calendar_shows_bank_holidays_and_loads_gov_uk_json() {
     assert_eq!(dates, vec!["2026-12-25", "2026-12-28", "2027-01-01"]);
     let f = h.path("bank-holidays.json");
     std::fs::write(&f, r#"{"england-and-wales":{"division":"england-and-wales","events":[{"title":"Christmas Day","date":"2028-12-25","notes":"","bunting":true},{"title":"Extra day","date":"2028-06-05","notes":"","bunting":true}]}}"#).unwrap();
+    // The file speaks for 2028 (beyond the shipped table): both dates are added.
     let v = h.json(&["calendar", "update", f.to_str().unwrap()]);
-    assert_eq!(v["loaded"], 2);
+    assert_eq!(v["added"], serde_json::json!(["2028-06-05", "2028-12-25"]));
+    assert_eq!((v["years"].clone(), v["removed"].clone()), (serde_json::json!([2028]), serde_json::json!([])));
+    // A past year may be corrected: the file is the truth for 2025.
+    std::fs::write(&f, r#"{"england-and-wales":{"division":"england-and-wales","events":[{"title":"Christmas Day","date":"2025-12-25","notes":"","bunting":true}]}}"#).unwrap();
+    let v = h.json(&["calendar", "update", f.to_str().unwrap()]);
+    assert!(v["removed"].as_array().unwrap().iter().any(|d| d == "2025-12-26"), "{v}");
     let v = h.json(&["calendar", "show", "--from", "2028-01-01", "--to", "2028-12-31"]);
+    assert_eq!(v["bank_holidays"].as_array().unwrap().len(), 2);
+    // A file for this year without Christmas would remove it: refused, nothing changed.
+    std::fs::write(&f, r#"{"england-and-wales":{"division":"england-and-wales","events":[{"title":"Boxing Day","date":"2026-12-28","notes":"","bunting":true}]}}"#).unwrap();
+    let out = h.run(&["calendar", "update", f.to_str().unwrap()]).code(1);
+    assert!(out.stderr.contains("25/12/2026") && out.stderr.contains("--replace"), "{}", out.stderr);
+    let v = h.json(&["calendar", "show", "--from", "2026-12-01", "--to", "2026-12-31"]);
     assert_eq!(v["bank_holidays"].as_array().unwrap().len(), 2);
     let bad = h.path("bad.json");
     std::fs::write(&bad, "not json").unwrap();

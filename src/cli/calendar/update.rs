@@ -2,17 +2,23 @@
 
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
+use crate::domain::calendar::plan_update;
 use crate::error::UserError;
 use crate::store::events::Event;
 use serde::Deserialize;
 use serde_json::json;
 
-/// Load England and Wales bank holidays from a gov.uk `bank-holidays.json` file. Its dates replace
-/// the shipped table over the years the file covers.
+/// Load England and Wales bank holidays from a gov.uk `bank-holidays.json` file. The file speaks
+/// for the years it covers (dates added and removed are reported); removing a holiday of this
+/// year or next needs --replace; a date outside 1900–2100 is refused.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  hcp calendar update bank-holidays.json   (saved from gov.uk/bank-holidays.json)")]
 pub struct Args {
+    /// The gov.uk bank-holidays.json file.
     pub file: std::path::PathBuf,
+    /// Allow the file to remove bank holidays of this year or next.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Deserialize)]
@@ -42,25 +48,38 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         })?;
         days.push((d, e.title.clone()));
     }
-    let (Some(first), Some(last)) = (days.iter().map(|d| d.0).min(), days.iter().map(|d| d.0).max()) else {
+    if days.is_empty() {
         return Err(UserError::new(format!("{} lists no bank holidays", args.file.display())).into());
-    };
-    let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
+    }
+    let (now_s, user, json, today) = (ctx.now_str(), ctx.user.clone(), ctx.json, ctx.today());
     let store = ctx.store()?;
-    let added = store.write(|tx| {
-        // The file speaks for whole years: replace what we had for those years.
-        let from = format!("{}-01-01", chrono::Datelike::year(&first));
-        let to = format!("{}-12-31", chrono::Datelike::year(&last));
-        crate::store::reference::replace_bank_holidays(tx, &from, &to, &days)?;
+    let change = store.write(|tx| {
+        let (from, to) = (chrono::NaiveDate::MIN, chrono::NaiveDate::MAX);
+        let existing: Vec<chrono::NaiveDate> =
+            crate::store::reference::calendar(tx)?.holidays_between(from, to).iter().map(|h| h.date).collect();
+        let file: Vec<chrono::NaiveDate> = days.iter().map(|d| d.0).collect();
+        let change = plan_update(&existing, &file, today, args.replace)
+            .map_err(|why| UserError::new(format!("{}: {why}; nothing was changed", args.file.display())))?;
+        crate::store::reference::update_bank_holidays(tx, &change.removed, &days)?;
         Event::new("bank holidays updated", "calendar", &now_s, &now_s, &user)
-            .details(json!({ "file": args.file.display().to_string(), "from": from, "to": to, "count": days.len() }))
+            .details(json!({ "file": args.file.display().to_string(), "added": change.added, "removed": change.removed, "years": change.years }))
             .append(tx)?;
-        Ok(days.len())
+        Ok(change)
     })?;
     if json {
-        output::json(&json!({ "loaded": added, "from": first.to_string(), "to": last.to_string() }));
+        output::json(&change);
     } else {
-        println!("Loaded {added} bank holidays from {first} to {last}.");
+        let list = |ds: &[chrono::NaiveDate]| {
+            ds.iter().map(|d| d.format("%d/%m/%Y").to_string()).collect::<Vec<_>>().join(", ")
+        };
+        println!(
+            "Bank holidays for {}: {} added{}, {} removed{}.",
+            change.years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", "),
+            change.added.len(),
+            if change.added.is_empty() { String::new() } else { format!(" ({})", list(&change.added)) },
+            change.removed.len(),
+            if change.removed.is_empty() { String::new() } else { format!(" ({})", list(&change.removed)) },
+        );
     }
     Ok(Exit::Done)
 }

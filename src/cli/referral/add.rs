@@ -107,6 +107,7 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
         prompt_missing(a, &missing)?;
     }
 
+    a.check_email_to(&ctx.db_path)?;
     let rules = ctx.rules()?;
     // When the entry was made; the referral was received then too unless --received says.
     let now = ctx.at(a.at.as_deref())?;
@@ -143,5 +144,5 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
             .append(tx)?;
         Ok((id, missing))
     })?;
-    report(ctx, id, &missing, email_to.as_deref())
+    report(ctx, id, &missing, email_to.as_deref(), args.package.force)
 }

@@ -11,7 +11,6 @@ pub mod update;
 use super::ctx::{Ctx, Rules};
 use super::{Exit, Outcome};
 use crate::domain::completeness::Missing;
-use crate::error::UserError;
 use crate::store::reference;
 use crate::store::referrals::Referral;
 use anyhow::Result;
@@ -59,21 +58,25 @@ pub fn recheck(r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Vec<Missin
 }
 
 /// Print the outcome of add/update: the referral, and the missing-information email if incomplete.
-pub fn report(ctx: &mut Ctx, id: i64, missing: &[Missing], email_to: Option<&std::path::Path>) -> Outcome {
+pub fn report(ctx: &mut Ctx, id: i64, missing: &[Missing], email_to: Option<&std::path::Path>, force: bool) -> Outcome {
+    let db_path = ctx.db_path.clone();
     let rules = ctx.rules()?;
     let now = ctx.now;
     let json = ctx.json;
     let conn = ctx.store()?.conn();
     let view = super::view::load(conn, &rules, now, id)?;
     let email = (!missing.is_empty()).then(|| crate::io::email::missing_information(&view.r, missing));
+    let mut email_saved = None;
     if let (Some(path), Some(text)) = (email_to, &email) {
-        std::fs::write(path, text).map_err(|e| {
-            UserError::new(format!(
-                "the referral is saved (id {id}) but the email could not be written to {}: {e}",
+        let target = crate::io::files::Target { path: path.to_path_buf(), force };
+        match crate::io::files::write_private(&target, &db_path, text.as_bytes()) {
+            Ok(p) => email_saved = Some(p),
+            // The referral is saved: say so, and give the email here instead (still exit 3).
+            Err(e) => super::output::warn(format!(
+                "the referral is saved (id {id}) but the email could not be written to {}: {e:#}; it is printed below",
                 path.display()
-            ))
-            .hint("print it instead: run `hcp referral show` or leave out --email-to")
-        })?;
+            )),
+        }
     }
     if json {
         super::output::json(&super::output::With {
@@ -83,7 +86,7 @@ pub fn report(ctx: &mut Ctx, id: i64, missing: &[Missing], email_to: Option<&std
     } else {
         show::print_card(&view);
         if let Some(text) = &email {
-            match email_to {
+            match &email_saved {
                 Some(p) => println!("\nIncomplete: the missing-information email is in {}.", p.display()),
                 None => println!("\nIncomplete: send this to the referrer.\n\n{text}"),
             }

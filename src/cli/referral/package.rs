@@ -143,6 +143,9 @@ pub struct PackageArgs {
     /// Write the missing-information email to FILE instead of printing it.
     #[arg(long, value_name = "FILE")]
     pub email_to: Option<std::path::PathBuf>,
+    /// Replace the --email-to file if it exists.
+    #[arg(long, requires = "email_to")]
+    pub force: bool,
 }
 
 /// A weekly amount in pence: £0 up to (not including) £100,000 a week.
@@ -153,6 +156,17 @@ fn weekly_amount(flag: &str, value: &str) -> Result<i64> {
         return Err(UserError::usage(format!("--{flag} '{value}' is out of range: £0 up to £99,999.99 a week")).into());
     }
     Ok(pence)
+}
+
+impl PackageArgs {
+    /// Check the --email-to file before anything is saved (never the database, never over a file
+    /// without --force).
+    pub fn check_email_to(&self, db: &std::path::Path) -> Result<()> {
+        match &self.email_to {
+            Some(p) => crate::io::files::check(&crate::io::files::Target { path: p.clone(), force: self.force }, db),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Copy the given flags onto a referral. Text is stored exactly as typed (trimmed).

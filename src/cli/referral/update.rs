@@ -74,6 +74,7 @@ fn clear(r: &mut crate::domain::record::Referral, fields: &[String]) -> anyhow::
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    args.package.check_email_to(&ctx.db_path)?;
     let rules = ctx.rules()?;
     // When the missing pieces arrived (the list date when they complete it).
     let now = ctx.at(args.package.at.as_deref())?;
@@ -118,5 +119,5 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         }
         Ok(missing)
     })?;
-    report(ctx, id, &missing, args.package.email_to.as_deref())
+    report(ctx, id, &missing, args.package.email_to.as_deref(), args.package.force)
 }
