@@ -144,3 +144,19 @@ CREATE INDEX escalations_referral ON escalations(referral_id);
 ALTER TABLE providers ADD COLUMN cqc_id TEXT;
 ALTER TABLE providers ADD COLUMN cqc_checked TEXT;
 ALTER TABLE providers ADD COLUMN flex INTEGER NOT NULL DEFAULT 0 CHECK (flex IN (0, 1));
+
+-- The audit log made tamper-evident (store::audit): each event's hash covers its content and the
+-- previous event's hash; the head (count, last hash) is kept beside the log. A replayed id
+-- (`REPLACE INTO events`) is refused. Existing events are hashed by the migration's Rust step,
+-- which lifts the no-update guard for that and puts it back (store::migrate).
+ALTER TABLE events ADD COLUMN prev_hash TEXT;
+ALTER TABLE events ADD COLUMN hash TEXT;
+CREATE TABLE audit_head (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    count INTEGER NOT NULL,
+    hash  TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER events_no_replace BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an event id cannot be used again'); END;
+DROP TRIGGER events_no_update;

@@ -47,11 +47,16 @@ impl Ctx {
                     UserError::new("cannot find a data directory for the database").hint("pass --db PATH or set HCP_DB")
                 })?,
         };
-        let user = user
-            .or_else(|| std::env::var("HCP_USER").ok().filter(|u| !u.trim().is_empty()))
-            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
-            .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| "unknown".into());
+        let user = match user {
+            Some(u) => checked_user("--user", &u)?,
+            None => match std::env::var("HCP_USER") {
+                Ok(u) if !u.is_empty() => checked_user("HCP_USER", &u)?,
+                _ => login_name().ok_or_else(|| {
+                    UserError::usage("hcp cannot tell who you are for the audit log")
+                        .hint("give --user NAME or set HCP_USER")
+                })?,
+            },
+        };
         Ok(Ctx {
             db_path,
             now,
@@ -89,11 +94,22 @@ impl Ctx {
         Ok(crate::domain::settings::rules(reference::calendar(conn)?, |s| values[s.key]))
     }
 
-    /// `--at T` or now.
+    /// `--at T` or now. A time more than 5 minutes in the future cannot have happened yet.
     pub fn at(&self, at: Option<&str>) -> Result<DateTime<Utc>> {
         match at {
             None => Ok(self.now),
-            Some(s) => parse_time_arg("--at", s),
+            Some(s) => {
+                let t = parse_time_arg("--at", s)?;
+                if t > self.now + chrono::Duration::minutes(5) {
+                    return Err(UserError::usage(format!(
+                        "--at '{s}' is in the future (now is {})",
+                        crate::domain::dates::show_instant(self.now)
+                    ))
+                    .hint("--at records when something already happened")
+                    .into());
+                }
+                Ok(t)
+            }
         }
     }
 
@@ -131,4 +147,49 @@ pub fn parse_date_arg(flag: &str, s: &str) -> Result<NaiveDate> {
             .hint(format!("accepted forms: {}", crate::domain::dates::ACCEPTED_DATE_FORMS))
             .into()
     })
+}
+
+/// The user on the audit log: not blank, no control characters.
+fn checked_user(source: &str, u: &str) -> Result<String> {
+    let t = u.trim();
+    if t.is_empty() {
+        return Err(UserError::usage(format!("{source} is blank"))
+            .hint("give the name of the person recording")
+            .into());
+    }
+    if t.chars().any(char::is_control) {
+        return Err(UserError::usage(format!("{source} holds a control character ({:?})", t))
+            .hint("give a plain name for the audit log")
+            .into());
+    }
+    Ok(t.to_string())
+}
+
+/// The login name: $USER, $USERNAME, else the account's name from the system.
+fn login_name() -> Option<String> {
+    for var in ["USER", "USERNAME", "LOGNAME"] {
+        if let Ok(u) = std::env::var(var) {
+            if let Ok(u) = checked_user(var, &u) {
+                return Some(u);
+            }
+        }
+    }
+    account_name()
+}
+
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    // SAFETY: getpwuid returns a pointer into static storage or null; read at once, not kept.
+    unsafe {
+        let pw = libc::getpwuid(libc::getuid());
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr((*pw).pw_name).to_str().ok().map(str::to_string)
+    }
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }

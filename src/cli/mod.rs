@@ -1,6 +1,7 @@
 //! The command line: parse -> run -> print. One file per leaf command.
 
 pub mod area;
+pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod capacity;
@@ -116,6 +117,9 @@ pub enum Command {
     #[command(subcommand)]
     Settings(settings::Command),
     Backup(backup::Args),
+    /// The audit log: check it is whole.
+    #[command(subcommand)]
+    Audit(audit::Command),
 }
 
 pub fn run(cli: Cli) -> Outcome {
@@ -147,5 +151,6 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
         Command::Capacity(c) => capacity::run(ctx, c),
         Command::Settings(c) => settings::run(ctx, c),
         Command::Backup(a) => backup::run(ctx, a),
+        Command::Audit(c) => audit::run(ctx, c),
     }
 }

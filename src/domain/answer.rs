@@ -75,6 +75,14 @@ pub fn respond(
             .hint(format!("make one first: hcp offer {}", r.id))
     })?;
     let target = offers.iter().find(|o| o.id == a.offer_id).unwrap_or(latest);
+    if a.at < target.offered_at {
+        return Err(UserError::usage(format!(
+            "the answer at {} is before the offer was made ({})",
+            show_instant(a.at),
+            show_instant(target.offered_at)
+        ))
+        .hint("check --at"));
+    }
     let earlier = guard_earlier_answer(r, target, latest, offers, a, now)?;
     let (base, state) = if earlier.is_some() && a.amend { unplace(r, state, target) } else { (r.clone(), state) };
     let r = &base;

@@ -81,6 +81,17 @@ pub fn confirm(
     cal: &WorkingCalendar,
 ) -> Result<Transition, UserError> {
     let Confirmation { start, provider_ref, call_times, indi_completed } = form;
+    if start < london_date(r.received_at) {
+        return Err(UserError::usage(format!(
+            "--start {} is before the referral was received ({})",
+            start.format("%d/%m/%Y"),
+            london_date(r.received_at).format("%d/%m/%Y")
+        ))
+        .hint("give the start date on the returned confirmation form"));
+    }
+    if r.accepted_at.is_some_and(|acc| at < acc) {
+        return Err(UserError::usage("the confirmation cannot come before the acceptance").hint("check --at"));
+    }
     if state != State::Accepted {
         return Err(UserError::new(format!(
             "referral {} is {state}; only an accepted referral can be confirmed",
@@ -129,6 +140,9 @@ pub fn sdo_sent(r: &Referral, state: State, at: DateTime<Utc>) -> Result<Transit
             r.id
         ))
         .hint(format!("record the Provider Confirmation Form first: hcp confirm {} --start DATE", r.id)));
+    }
+    if r.confirmed_at.is_some_and(|c| at < c) {
+        return Err(UserError::usage("the SDO cannot have been sent before the confirmation").hint("check --at"));
     }
     let mut after = r.clone();
     after.state = State::Active;

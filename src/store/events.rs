@@ -58,12 +58,36 @@ impl<'a> Event<'a> {
     }
 }
 
+/// Append an event to the chained log (see `store::audit`): its id follows the last, its hash
+/// covers its content and the previous hash, and the head moves on. Callers hold the IMMEDIATE
+/// transaction, so no other writer interleaves.
 pub fn append(conn: &Connection, e: Event) -> Result<i64> {
+    let head = super::audit::head(conn)?;
+    let id: i64 = conn.prepare_cached("SELECT IFNULL(MAX(id), 0) + 1 FROM events")?.query_row([], |r| r.get(0))?;
+    let (details, before, after) =
+        (e.details.to_string(), e.before.map(|v| v.to_string()), e.after.map(|v| v.to_string()));
+    let hash = super::audit::hash(
+        &head.hash,
+        &super::audit::Fields {
+            id,
+            at: e.at,
+            recorded_at: e.recorded_at,
+            user: e.user,
+            event: e.event,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            referral_id: e.referral_id,
+            details: &details,
+            before: before.as_deref(),
+            after: after.as_deref(),
+        },
+    );
     conn.prepare_cached(
-        "INSERT INTO events (at, recorded_at, user, event, entity, entity_id, referral_id, details, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO events (id, at, recorded_at, user, event, entity, entity_id, referral_id, details, before, after,
+         prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
+        id,
         e.at,
         e.recorded_at,
         e.user,
@@ -71,11 +95,14 @@ pub fn append(conn: &Connection, e: Event) -> Result<i64> {
         e.entity,
         e.entity_id,
         e.referral_id,
-        e.details.to_string(),
-        e.before.map(|v| v.to_string()),
-        e.after.map(|v| v.to_string()),
+        details,
+        before,
+        after,
+        head.hash,
+        hash
     ])?;
-    Ok(conn.last_insert_rowid())
+    super::audit::set_head(conn, &super::audit::Head { count: head.count + 1, hash })?;
+    Ok(id)
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

@@ -1,6 +1,7 @@
 //! Persistence: one SQLite file, opened with WAL, a busy timeout, foreign keys and mode 0600;
 //! migrations tracked by `PRAGMA user_version`; every write in one IMMEDIATE transaction.
 
+pub mod audit;
 pub mod capacity;
 pub mod columns;
 pub mod escalations;
@@ -109,6 +110,7 @@ impl Store {
                 continue;
             }
             tx.execute_batch(sql).with_context(|| format!("running migration {}", i + 1))?;
+            after_migration(&tx, i + 1)?;
             let broken: i64 = tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
             if broken > 0 {
                 anyhow::bail!("migration {} would leave {broken} broken references; nothing was changed", i + 1);
@@ -150,6 +152,19 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
+}
+
+/// The steps of a migration that SQL alone cannot do.
+fn after_migration(tx: &Transaction, version: usize) -> Result<()> {
+    if version == 2 {
+        // Hash the events recorded before the chain, then guard them again.
+        audit::backfill(tx)?;
+        tx.execute_batch(
+            "CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+        )?;
+    }
+    Ok(())
 }
 
 /// Database errors in words: a busy file, a stored value that does not read. Anything else is

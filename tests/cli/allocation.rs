@@ -381,7 +381,11 @@ fn tentative_leaves_the_list_and_a_decline_puts_it_back() {
     assert_eq!(v["referral_state"], "waiting");
     let open = h.json(&["escalate", "list", "--open"]);
     let fs = open.as_array().unwrap().iter().find(|e| e["rule"] == "future-start").expect("future-start escalation");
-    h.json(&["escalate", "resolve", &fs["id"].as_i64().unwrap().to_string(), "--decision", "accept-future-start"]);
+    h.json_at(
+        "2026-11-23T11:05",
+        &["escalate", "resolve", &fs["id"].as_i64().unwrap().to_string(), "--decision", "accept-future-start"],
+        0,
+    );
     assert_eq!(h.show("2026-11-23T11:10", id)["start"], "2026-12-14");
 }
 

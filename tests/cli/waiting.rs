@@ -50,7 +50,7 @@ fn christmas_2026_amber_on_29_december_red_on_6_january() {
         &["escalate", "resolve", &esc_id, "--decision", "noted", "--note", "TM reviewing"],
         0,
     );
-    let out = h.run(&["escalate", "resolve", &esc_id, "--decision", "noted"]).code(1);
+    let out = h.run_at("2027-01-06T15:00", &["escalate", "resolve", &esc_id, "--decision", "noted"]).code(1);
     assert!(out.stderr.contains("already resolved"));
     let hist = h.json(&["history", &id.to_string()]);
     assert!(hist

@@ -46,6 +46,16 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let e = escalations::get(tx, args.esc_id)?.ok_or_else(|| {
             UserError::new(format!("no escalation with id {}", args.esc_id)).hint("`hcp escalate list --open` shows them")
         })?;
+        if at < e.raised_at {
+            return Err(UserError::usage(format!(
+                "the decision at {} is before escalation {} was raised ({})",
+                crate::domain::dates::show_instant(at),
+                e.id,
+                crate::domain::dates::show_instant(e.raised_at)
+            ))
+            .hint("check --at")
+            .into());
+        }
         if let Some(d) = &e.decision {
             return Err(UserError::new(format!("escalation {} was already resolved: {d}", e.id)).hint("raise a new one if the decision changes").into());
         }
