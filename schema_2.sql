@@ -160,3 +160,7 @@ CREATE TRIGGER events_no_replace BEFORE INSERT ON events
 WHEN EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an event id cannot be used again'); END;
 DROP TRIGGER events_no_update;
+
+-- Capacity reports are withdrawn, never deleted (`hcp capacity remove`).
+ALTER TABLE capacity ADD COLUMN withdrawn_at TEXT;
+ALTER TABLE capacity ADD COLUMN withdrawn_by TEXT;

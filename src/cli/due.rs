@@ -107,9 +107,9 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             comfy_table::Cell::new(show_instant(i.due_at)),
             comfy_table::Cell::new(left),
             comfy_table::Cell::new(i.referral),
-            comfy_table::Cell::new(&i.name),
+            comfy_table::Cell::new(output::clean(&i.name)),
             comfy_table::Cell::new(&i.description),
-            comfy_table::Cell::new(i.provider.clone().unwrap_or_default()),
+            comfy_table::Cell::new(output::clean(&i.provider.clone().unwrap_or_default())),
         ];
         if i.due_at < now && colour {
             row = row.into_iter().map(|c| c.fg(comfy_table::Color::Red)).collect();

@@ -26,7 +26,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
     let mut t = output::table(&["when", "who", "what", "details"]);
     for r in rows {
-        t.add_row(vec![load_instant(&r.at).map(show_instant).unwrap_or(r.at), r.user, r.event, describe(&r.details)]);
+        output::row(
+            &mut t,
+            vec![load_instant(&r.at).map(show_instant).unwrap_or(r.at), r.user, r.event, describe(&r.details)],
+        );
     }
     println!("{t}");
     Ok(Exit::Done)

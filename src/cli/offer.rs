@@ -104,15 +104,18 @@ pub fn print_explain(v: &ReferralView, a: &Allocation, capacity: &std::collectio
     );
     let mut t = output::table(&["", "provider", "tier", "rank", "eligible", "reason", "capacity"]);
     for (i, c) in a.candidates.iter().enumerate() {
-        t.add_row(vec![
-            if Some(i) == a.next { "→".into() } else { String::new() },
-            c.provider.clone(),
-            c.tier.plain().to_string(),
-            c.rank.to_string(),
-            if c.eligible { "yes".into() } else { "no".into() },
-            c.reason.clone(),
-            capacity.get(&c.provider_id).cloned().unwrap_or_default(),
-        ]);
+        output::row(
+            &mut t,
+            vec![
+                if Some(i) == a.next { "→".into() } else { String::new() },
+                c.provider.clone(),
+                c.tier.plain().to_string(),
+                c.rank.to_string(),
+                if c.eligible { "yes".into() } else { "no".into() },
+                c.reason.clone(),
+                capacity.get(&c.provider_id).cloned().unwrap_or_default(),
+            ],
+        );
     }
     if a.candidates.is_empty() {
         println!(

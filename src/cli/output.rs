@@ -23,8 +23,20 @@ pub fn table(headers: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(headers.to_vec());
+        .set_header(headers.iter().map(|h| clean(h)).collect::<Vec<_>>());
     t
+}
+
+/// Text from the database or a file, made safe for a terminal: control characters (an escape
+/// sequence hidden in a name, a carriage return) are shown visibly, as `\u{1b}`; line breaks
+/// in notes are kept.
+pub fn clean(s: &str) -> String {
+    crate::domain::text::visible(s)
+}
+
+/// Add a row of text cells, each made safe for a terminal.
+pub fn row<S: AsRef<str>>(t: &mut Table, cells: Vec<S>) {
+    t.add_row(cells.iter().map(|c| clean(c.as_ref())).collect::<Vec<_>>());
 }
 
 pub fn warn(msg: impl std::fmt::Display) {

@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
             } else {
                 let mut t = output::table(&["setting", "value", "meaning"]);
                 for (k, v, w) in rows {
-                    t.add_row(vec![k.to_string(), v, w.to_string()]);
+                    output::row(&mut t, vec![k.to_string(), v, w.to_string()]);
                 }
                 println!("{t}");
             }

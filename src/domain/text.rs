@@ -110,6 +110,33 @@ pub fn fold(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
 }
 
+/// Text made safe to show on a terminal: control characters (an escape sequence hidden in a
+/// name, a carriage return) are shown visibly, as `\u{1b}`; line breaks are kept.
+pub fn visible(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| if c.is_control() && c != '\n' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
+}
+
+/// An e-mail address hcp will put in a `To:` line: one `@`, something either side, no spaces or
+/// line breaks (a CR/LF would let a header such as `Bcc:` be smuggled in).
+pub fn check_email(e: &str) -> Result<(), &'static str> {
+    let e = e.trim();
+    if e.is_empty() {
+        return Ok(());
+    }
+    if e.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("holds a space, line break or control character; it is not an e-mail address");
+    }
+    match e.split_once('@') {
+        Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.contains('@') => Ok(()),
+        _ => Err("is not an e-mail address (name@example.org)"),
+    }
+}
+
 /// A name as people search for it: accents and case removed, spaces kept (`Zoë O'Brien` is
 /// `zoe o'brien`; `Łukasz` is `lukasz`).
 pub fn search_key(s: &str) -> String {
@@ -201,6 +228,10 @@ mod tests {
         assert_eq!(show_hours(840), "14");
         assert_eq!(hours_json(635).to_string(), "10.58");
         assert_eq!(search_key("Zoë O'Brien"), "zoe o'brien");
+        assert!(check_email("a.worker@example.org").is_ok());
+        assert_eq!(visible("O'Brien\u{1b}[31m"), "O'Brien\\u{1b}[31m");
+        assert!(check_email("x\r\nBcc: y@example.org").is_err());
+        assert!(check_email("a@b@example.org").is_err() && check_email("nobody").is_err());
         assert_eq!(search_key("Łukasz Wójcik"), "lukasz wojcik");
         assert_eq!(hours_json(840).to_string(), "14");
         assert_eq!(show_hours(630), "10.5");

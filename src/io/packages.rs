@@ -75,6 +75,14 @@ pub fn match_header(h: &str, map: &HashMap<String, String>) -> Option<&'static s
 /// Bytes to text: a UTF-8 BOM is dropped; text that is not UTF-8 is read as Windows-1252
 /// (Excel's default), unless an encoding is forced.
 pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<String, String> {
+    // UTF-16 with its byte-order mark (Excel's "Unicode text"): decoded, BOM dropped.
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (text, _, bad) = encoding_rs::UTF_16LE.decode(bytes);
+        if bad {
+            return Err("the file starts as UTF-16 but is not valid UTF-16".into());
+        }
+        return Ok(text.into_owned());
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match forced.map(|s| s.to_ascii_lowercase()) {
         Some(e) if e == "utf-8" || e == "utf8" => String::from_utf8(bytes.to_vec()).map_err(|e| {
@@ -244,7 +252,14 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.message, self.value)
+        write!(
+            f,
+            "row {}, column {}: {} ({})",
+            self.row,
+            self.column,
+            self.message,
+            crate::domain::text::visible(&self.value)
+        )
     }
 }
 
@@ -262,5 +277,77 @@ pub fn restore_formula(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => cell,
+    }
+}
+
+/// A quote that opens a field and is not closed where it should be: the row (as a spreadsheet
+/// numbers them, header = 1) where it opened. A quoted field may hold line breaks, but one that
+/// runs on over what looks like a whole row (at least half the header's delimiters), or that
+/// leaves its row with more cells than the header, has swallowed a row; one still open at the
+/// end of the file was never closed.
+pub fn unbalanced_quote(text: &str, delimiter: u8, columns: usize) -> Option<usize> {
+    let d = delimiter as char;
+    let enough = columns.saturating_sub(1).max(2) / 2;
+    let (mut row, mut in_quotes, mut field_start, mut opened) = (1usize, false, true, 0usize);
+    // In the current quoted field: line breaks and the delimiters after the first one.
+    let (mut breaks, mut spilled) = (0usize, 0usize);
+    // In the current row: its cells, and whether a quoted field in it ran over a line break.
+    let (mut cells, mut multiline) = (1usize, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                }
+                '"' | '\n' if breaks > 0 && spilled >= enough => return Some(opened),
+                '"' => {
+                    in_quotes = false;
+                    multiline |= breaks > 0;
+                }
+                '\n' => breaks += 1,
+                c if c == d && breaks > 0 => spilled += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if field_start => {
+                (in_quotes, opened, breaks, spilled) = (true, row, 0, 0);
+            }
+            '\n' => {
+                if multiline && cells > columns {
+                    return Some(opened);
+                }
+                (row, field_start, cells, multiline) = (row + 1, true, 1, false);
+                continue;
+            }
+            c if c == d => {
+                (field_start, cells) = (true, cells + 1);
+                continue;
+            }
+            _ => {}
+        }
+        field_start = false;
+    }
+    if in_quotes || (multiline && cells > columns) {
+        return Some(opened);
+    }
+    None
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::unbalanced_quote;
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opened() {
+        let ok = "Client ID,Client Name,Notes\n1,Ann,\"two\nlines\"\n2,Bob,x\n";
+        assert_eq!(unbalanced_quote(ok, b',', 3), None);
+        let swallowed = "a,b,c,d,e\n1,\"Ann,x,y,z\n2,Bob,x,y,z\n3,Cy,x,y,z\n";
+        assert_eq!(unbalanced_quote(swallowed, b',', 5), Some(2));
+        let closed_later = "a,b,c,d,e\n1,\"Ann,x,y,z\n2,Bob,\"x\",y,z\n";
+        assert_eq!(unbalanced_quote(closed_later, b',', 5), Some(2));
+        assert_eq!(unbalanced_quote("a,b\n1,\"open", b',', 2), Some(2));
     }
 }

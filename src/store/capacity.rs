@@ -60,6 +60,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Capacity>> {
          LEFT JOIN msoas m ON m.code = cap.msoa_code
          LEFT JOIN cluster_msoas cm ON cm.msoa_code = cap.msoa_code LEFT JOIN clusters c1 ON c1.id = cm.cluster_id LEFT JOIN areas a1 ON a1.id = c1.area_id
          LEFT JOIN clusters c ON c.id = cap.cluster_id LEFT JOIN areas a2 ON a2.id = c.area_id
+         WHERE cap.withdrawn_at IS NULL
          ORDER BY cap.from_date DESC, cap.id DESC",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -85,11 +86,21 @@ pub fn list(conn: &Connection) -> Result<Vec<Capacity>> {
 pub fn free_near(conn: &Connection, msoa: Option<&str>, cluster_id: Option<i64>) -> Result<Vec<(i64, i64, NaiveDate)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT provider_id, SUM(weekly_minutes), MAX(from_date) FROM capacity
-         WHERE (msoa_code = ?1 OR cluster_id = ?2) GROUP BY provider_id",
+         WHERE (msoa_code = ?1 OR cluster_id = ?2) AND withdrawn_at IS NULL GROUP BY provider_id",
     )?;
     let rows = stmt.query_map(params![msoa, cluster_id], |r| {
         let p: i64 = r.get(0)?;
         Ok((p, r.get(1)?, columns::get(r, 2, "capacity", p, "from_date")?))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Withdraw a report (kept, marked withdrawn); false when there is no such open report.
+pub fn withdraw(conn: &Connection, id: i64, at: &str, by: &str) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE capacity SET withdrawn_at = ?2, withdrawn_by = ?3 WHERE id = ?1 AND withdrawn_at IS NULL",
+        )?
+        .execute(params![id, at, by])?;
+    Ok(n == 1)
 }

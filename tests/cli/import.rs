@@ -221,7 +221,8 @@ fn placed_packages_are_really_placed_and_export_round_trips_byte_identical() {
             .replace("Active\n", "Active,Nobody Care\n")
             .as_bytes(),
     );
-    let v = h.json_at("2026-11-23T09:00", &["import", "packages", unknown.to_str().unwrap()], 3);
+    // Its only row is rejected: nothing imported, exit 1 (the summary still names the error).
+    let v = h.json_at("2026-11-23T09:00", &["import", "packages", unknown.to_str().unwrap()], 1);
     assert_eq!(v["errors"][0]["column"], "Provider");
     assert_eq!(v["errors"][0]["value"], "Nobody Care");
 

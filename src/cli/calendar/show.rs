@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
     let mut t = output::table(&["date", "day", "bank holiday"]);
     for h in &list {
-        t.add_row(vec![h.date.to_string(), h.date.format("%A").to_string(), h.title.clone()]);
+        output::row(&mut t, vec![h.date.to_string(), h.date.format("%A").to_string(), h.title.clone()]);
     }
     println!("{t}");
     println!(

@@ -31,10 +31,15 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let minutes = parse_hours_to_minutes(&args.hours).filter(|m| *m > 0).ok_or_else(|| {
+    let minutes = parse_hours_to_minutes(&args.hours).ok_or_else(|| {
         UserError::usage(format!("--hours '{}' is not a number of hours", args.hours))
             .hint("write hours as 12.5 or 12:30")
     })?;
+    if !(1..=10_000 * 60).contains(&minutes) {
+        return Err(
+            UserError::usage(format!("--hours '{}' is out of range: more than 0, at most 10,000", args.hours)).into()
+        );
+    }
     let from = match &args.from {
         Some(d) => parse_date_arg("--from", d)?,
         None => ctx.today(),

@@ -31,15 +31,18 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             (None, Some(c)) => format!("cluster {c}"),
             _ => String::new(),
         };
-        t.add_row(vec![
-            r.id.to_string(),
-            r.provider.clone(),
-            place,
-            r.area.clone().unwrap_or_default(),
-            crate::domain::text::show_hours(r.weekly_minutes),
-            crate::domain::dates::show_date(r.from),
-            r.note.clone().unwrap_or_default(),
-        ]);
+        output::row(
+            &mut t,
+            vec![
+                r.id.to_string(),
+                r.provider.clone(),
+                place,
+                r.area.clone().unwrap_or_default(),
+                crate::domain::text::show_hours(r.weekly_minutes),
+                crate::domain::dates::show_date(r.from),
+                r.note.clone().unwrap_or_default(),
+            ],
+        );
     }
     println!("{t}");
     Ok(Exit::Done)

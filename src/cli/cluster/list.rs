@@ -27,7 +27,7 @@ pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
     }
     let mut t = output::table(&["cluster", "area", "MSOAs", "ranked providers"]);
     for c in &rows {
-        t.add_row(vec![c.name.clone(), c.area.clone(), c.msoas.len().to_string(), c.providers.join(", ")]);
+        output::row(&mut t, vec![c.name.clone(), c.area.clone(), c.msoas.len().to_string(), c.providers.join(", ")]);
     }
     println!("{t}");
     Ok(Exit::Done)

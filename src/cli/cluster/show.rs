@@ -40,7 +40,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     }
     let mut t = output::table(&["MSOA", "name", "rurality", "district"]);
     for (code, name, ruc, d) in msoas {
-        t.add_row(vec![code, name, ruc, d]);
+        output::row(&mut t, vec![code, name, ruc, d]);
     }
     println!("{t}");
     Ok(Exit::Done)

@@ -117,14 +117,17 @@ pub fn print_grouped(list: &[Escalation]) {
         println!("\n{} ({}):", who.label(), mine.len());
         let mut t = super::output::table(&["esc", "referral", "rule", "raised", "note", "decision"]);
         for e in mine {
-            t.add_row(vec![
-                e.id.to_string(),
-                e.referral.map(|r| r.to_string()).or_else(|| e.area.clone()).unwrap_or_default(),
-                e.rule.to_string(),
-                crate::domain::dates::show_instant(e.raised_at),
-                e.note.clone().unwrap_or_default(),
-                e.decision.map(|d| d.to_string()).unwrap_or_else(|| "open".into()),
-            ]);
+            super::output::row(
+                &mut t,
+                vec![
+                    e.id.to_string(),
+                    e.referral.map(|r| r.to_string()).or_else(|| e.area.clone()).unwrap_or_default(),
+                    e.rule.to_string(),
+                    crate::domain::dates::show_instant(e.raised_at),
+                    e.note.clone().unwrap_or_default(),
+                    e.decision.map(|d| d.to_string()).unwrap_or_else(|| "open".into()),
+                ],
+            );
         }
         println!("{t}");
     }

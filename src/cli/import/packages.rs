@@ -95,6 +95,9 @@ pub struct Sheet {
     pub doc_cols: bool,
 }
 
+/// No cell of a Packages sheet comes near this.
+const MAX_CELL_BYTES: usize = 64 * 1024;
+
 const DOCUMENT_COLUMNS: [&str; 8] = [
     "Financial Authorisation",
     "Referral Form",
@@ -113,6 +116,15 @@ fn read_sheet(args: &Args) -> Result<Sheet> {
         None => HashMap::new(),
     };
     let delimiter = sheet::detect_delimiter(&text);
+    let columns = text.lines().next().map(|l| l.matches(delimiter as char).count() + 1).unwrap_or(1);
+    if let Some(row) = sheet::unbalanced_quote(&text, delimiter, columns) {
+        return Err(UserError::new(format!(
+            "{}: row {row} opens a quote (\") that is not closed where the cell ends, so it runs into the rows after it",
+            args.file.display()
+        ))
+        .hint(format!("correct row {row} in the spreadsheet (or remove the stray quote) and export it again"))
+        .into());
+    }
     let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let headers = rdr
         .headers()
@@ -141,10 +153,21 @@ fn read_sheet(args: &Args) -> Result<Sheet> {
     }
     let mut records = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
-        records.push(rec.map_err(|e| {
+        let rec = rec.map_err(|e| {
             UserError::new(format!("{}: row {} cannot be read as CSV: {e}", args.file.display(), i + 2))
                 .hint("check the file is a CSV export (quotes balanced)")
-        })?);
+        })?;
+        if let Some(big) = rec.iter().find(|cell| cell.len() > MAX_CELL_BYTES) {
+            return Err(UserError::new(format!(
+                "{}: row {} has a cell of {} KB; a Packages cell is never that large",
+                args.file.display(),
+                i + 2,
+                big.len() / 1024
+            ))
+            .hint("is it the right file? Export the Packages sheet as CSV")
+            .into());
+        }
+        records.push(rec);
     }
     if records.is_empty() {
         return Err(UserError::new(format!("{} has a header row but no packages", args.file.display())).into());
@@ -243,6 +266,17 @@ fn report(sum: &Summary, args: &Args, file_name: &str, json: bool) -> Outcome {
         }
         if json {
             output::json(sum);
+        }
+        return Err(e.into());
+    }
+    if sum.rejected > 0 && sum.new + sum.updated + sum.unchanged == 0 {
+        if json {
+            output::json(sum);
+        }
+        let mut e =
+            UserError::new(format!("no row of {file_name} could be imported: all {} were rejected", sum.rejected));
+        for r in sum.errors.iter().take(20) {
+            e = e.hint(r.to_string());
         }
         return Err(e.into());
     }

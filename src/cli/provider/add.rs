@@ -40,18 +40,28 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     if name.is_empty() {
         return Err(UserError::usage("the provider's name is empty").into());
     }
+    if name.chars().any(char::is_control) {
+        return Err(UserError::usage("the provider's name holds a control character").into());
+    }
+    for (flag, v) in [("--email", &args.email), ("--senior-email", &args.senior_email)] {
+        if let Some(e) = v {
+            crate::domain::text::check_email(e)
+                .map_err(|why| UserError::usage(format!("{flag} '{}' {why}", crate::domain::text::visible(e))))?;
+        }
+    }
     let (now_s, user, json) = (ctx.now_str(), ctx.user.clone(), ctx.json);
     let store = ctx.store()?;
     let id = store.write(|tx| {
-        if let Ok(existing) = reference::find_provider(tx, &name) {
-            if existing.name.eq_ignore_ascii_case(&name) {
-                return Err(UserError::new(format!(
-                    "a provider named '{}' already exists (id {})",
-                    existing.name, existing.id
+        // Names that differ only in case, spacing or punctuation are the same provider.
+        let key = crate::domain::text::fold(&name);
+        if let Some((id, existing)) =
+            providers::names(tx)?.into_iter().find(|(_, n)| crate::domain::text::fold(n) == key)
+        {
+            return Err(UserError::new(format!("a provider named '{existing}' already exists (id {id})"))
+                .hint(format!(
+                    "'{name}' is the same name written differently; `hcp provider show \"{existing}\"` shows it"
                 ))
-                .hint("`hcp provider show NAME` shows it")
                 .into());
-            }
         }
         let mut area_ids = Vec::new();
         for a in &args.areas {

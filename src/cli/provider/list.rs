@@ -23,17 +23,20 @@ pub fn run(ctx: &mut Ctx, _args: Args) -> Outcome {
     let mut t =
         output::table(&["id", "name", "type", "areas", "clusters (rank)", "CQC", "exceptions", "sanctioned", "status"]);
     for p in &list {
-        t.add_row(vec![
-            p.id.to_string(),
-            p.name.clone(),
-            p.kind.to_string(),
-            p.areas.join(", "),
-            p.clusters.join(", "),
-            p.cqc_rating.map(|c| c.plain().to_string()).unwrap_or_default(),
-            output::yes(p.exceptions_list).into(),
-            output::yes(p.sanctioned).into(),
-            p.status.to_string(),
-        ]);
+        output::row(
+            &mut t,
+            vec![
+                p.id.to_string(),
+                p.name.clone(),
+                p.kind.to_string(),
+                p.areas.join(", "),
+                p.clusters.join(", "),
+                p.cqc_rating.map(|c| c.plain().to_string()).unwrap_or_default(),
+                output::yes(p.exceptions_list).into(),
+                output::yes(p.sanctioned).into(),
+                p.status.to_string(),
+            ],
+        );
     }
     println!("{t}");
     Ok(Exit::Done)

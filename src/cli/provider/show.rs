@@ -38,7 +38,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         ("Email", p.email.clone().unwrap_or_default()),
         ("Senior representative", p.senior_email.clone().unwrap_or_default()),
     ] {
-        t.add_row(vec![k.to_string(), v]);
+        output::row(&mut t, vec![k.to_string(), v]);
     }
     println!("{t}");
     Ok(Exit::Done)

@@ -59,6 +59,9 @@ fn text(flag: &str, v: &str) -> anyhow::Result<Option<String>> {
     if v.chars().any(char::is_control) {
         return Err(UserError::usage(format!("--{flag} holds a control character")).into());
     }
+    if flag.ends_with("email") {
+        crate::domain::text::check_email(v).map_err(|why| UserError::usage(format!("--{flag} '{v}' {why}")))?;
+    }
     Ok(Some(v.to_string()).filter(|s| !s.is_empty()))
 }
 

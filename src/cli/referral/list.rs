@@ -100,19 +100,22 @@ pub fn print_table(list: &[ReferralView]) {
         "id", "client", "name", "state", "RAG", "WD", "area", "cluster", "package", "start", "missing",
     ]);
     for v in list {
-        t.add_row(vec![
-            v.r.id.to_string(),
-            v.r.client_id.clone(),
-            v.r.name.clone(),
-            v.state.as_str().to_string(),
-            v.rag.map(|r| r.as_str().to_string()).unwrap_or_default(),
-            v.working_days_waiting.map(|d| d.to_string()).unwrap_or_default(),
-            v.area.clone().unwrap_or_default(),
-            v.cluster.clone().unwrap_or_default(),
-            v.package_line(),
-            show_date(v.r.start_date),
-            v.r.missing.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", "),
-        ]);
+        output::row(
+            &mut t,
+            vec![
+                v.r.id.to_string(),
+                v.r.client_id.clone(),
+                v.r.name.clone(),
+                v.state.as_str().to_string(),
+                v.rag.map(|r| r.as_str().to_string()).unwrap_or_default(),
+                v.working_days_waiting.map(|d| d.to_string()).unwrap_or_default(),
+                v.area.clone().unwrap_or_default(),
+                v.cluster.clone().unwrap_or_default(),
+                v.package_line(),
+                show_date(v.r.start_date),
+                v.r.missing.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", "),
+            ],
+        );
     }
     println!("{t}");
     println!("{} referral{}", list.len(), if list.len() == 1 { "" } else { "s" });

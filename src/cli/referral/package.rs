@@ -191,6 +191,19 @@ pub fn apply(conn: &Connection, r: &mut Referral, a: &PackageArgs) -> Result<()>
 
 /// Who the client is, who referred them, when.
 fn apply_client(r: &mut Referral, a: &PackageArgs) -> Result<()> {
+    for (flag, v) in [("--client-id", &a.client_id), ("--name", &a.name), ("--referrer", &a.referrer)] {
+        if v.as_deref().is_some_and(|v| v.chars().any(char::is_control)) {
+            return Err(UserError::usage(format!("{flag} holds a control character"))
+                .hint("type it again as plain text")
+                .into());
+        }
+    }
+    for (flag, v) in [("--referrer-email", &a.referrer_email)] {
+        if let Some(e) = v {
+            crate::domain::text::check_email(e)
+                .map_err(|why| UserError::usage(format!("{flag} '{}' {why}", crate::domain::text::visible(e))))?;
+        }
+    }
     if let Some(v) = &a.client_id {
         let v = v.trim();
         if v.is_empty() {

@@ -50,19 +50,22 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             for o in &v.offers {
                 let j = view::OfferJson::new(o, now);
                 let f = o.facts();
-                t.add_row(vec![
-                    o.id.to_string(),
-                    o.provider.clone(),
-                    o.tier.plain().to_string(),
-                    show_instant(f.offered_at),
-                    show_instant(f.deadline),
-                    format!(
-                        "{}{}",
-                        j.response.map(|r| r.as_str()).unwrap_or("awaiting"),
-                        if j.late { " (late)" } else { "" }
-                    ),
-                    j.reason.unwrap_or_default(),
-                ]);
+                output::row(
+                    &mut t,
+                    vec![
+                        o.id.to_string(),
+                        o.provider.clone(),
+                        o.tier.plain().to_string(),
+                        show_instant(f.offered_at),
+                        show_instant(f.deadline),
+                        format!(
+                            "{}{}",
+                            j.response.map(|r| r.as_str()).unwrap_or("awaiting"),
+                            if j.late { " (late)" } else { "" }
+                        ),
+                        j.reason.unwrap_or_default(),
+                    ],
+                );
             }
             println!("{t}");
         }
@@ -154,7 +157,7 @@ pub fn print_card(v: &ReferralView) {
         rows.push(("Notes".into(), n.clone()));
     }
     for (k, val) in rows {
-        t.add_row(vec![k, val]);
+        output::row(&mut t, vec![k, val]);
     }
     println!("{t}");
 }
