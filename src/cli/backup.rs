@@ -3,6 +3,7 @@
 use super::ctx::Ctx;
 use super::{output, Exit, Outcome};
 use crate::error::UserError;
+use crate::io::files;
 use serde_json::json;
 
 /// Write a consistent copy of the whole database to FILE (readable by its owner only), safe to
@@ -15,31 +16,25 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    if args.file.exists() {
-        return Err(UserError::new(format!(
-            "{} already exists; a backup never overwrites a file",
-            args.file.display()
-        ))
-        .hint("choose a new file name, e.g. with today's date")
-        .into());
-    }
+    // Never over the database, never over an existing file.
+    files::check(&files::Target { path: args.file.clone(), force: false }, &ctx.db_path)?;
     let json = ctx.json;
-    let store = ctx.store()?;
     let target = args.file.to_str().ok_or_else(|| UserError::usage("the backup file name is not valid UTF-8"))?;
-    store.backup_to(target).map_err(|e| {
-        UserError::new(format!("cannot write the backup to {}: {e}", args.file.display()))
-            .hint("check the folder exists and you can write to it")
-    })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&args.file, std::fs::Permissions::from_mode(0o600))?;
+    // Created empty and private first: VACUUM INTO then fills it (and its journal takes the
+    // file's mode), so the copy is never readable by others, whatever the umask.
+    files::create_private_empty(&args.file)?;
+    let store = ctx.store()?;
+    if let Err(e) = store.backup_to(target) {
+        let _ = std::fs::remove_file(&args.file);
+        return Err(UserError::new(format!("cannot write the backup to {}: {e}", args.file.display()))
+            .hint("check the folder exists, you can write to it and the disk has room")
+            .into());
     }
     let bytes = std::fs::metadata(&args.file)?.len();
     if json {
         output::json(&json!({ "backup": args.file.display().to_string(), "bytes": bytes }));
     } else {
-        println!("Backup written to {} ({:.1} MB).", args.file.display(), bytes as f64 / 1e6);
+        println!("Backup written to {} ({} KB).", args.file.display(), bytes / 1024);
     }
     Ok(Exit::Done)
 }

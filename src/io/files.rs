@@ -104,6 +104,20 @@ impl Write for PrivateFile {
     }
 }
 
+/// Create an empty file readable by its owner only (mode 0600 from the first byte); it must not
+/// exist yet.
+pub fn create_private_empty(path: &Path) -> Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path).map_err(|e| {
+        UserError::new(format!("cannot create {}: {e}", path.display()))
+            .hint("check the folder exists and you can write to it")
+    })?;
+    Ok(())
+}
+
 /// Write a whole file of personal data.
 pub fn write_private(target: &Target, db: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let mut f = PrivateFile::create(target, db)?;
