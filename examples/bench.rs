@@ -2,6 +2,7 @@
 //!
 //!   cargo build --release && cargo run --release --example bench -- county
 //!   cargo run --release --example bench -- import [ROWS]
+//!   cargo run --release --example bench -- audit [EVENTS]
 //!
 //! `county` builds a county-sized database (10,000 referrals over five years, 100,000 offers,
 //! 60 providers) and times the interactive commands: the bar is 50 ms each. `import` writes a
@@ -350,6 +351,56 @@ fn import(dir: &Path, rows: usize) -> Result<()> {
     Ok(())
 }
 
+/// The cost of the tamper-evident audit log: appending N events (hash chain and head) in one
+/// transaction, against inserting the same rows without the chain; and verifying the chain.
+fn audit(dir: &Path, n: usize) -> Result<()> {
+    use hcp::store::events::Event;
+    let path = dir.join("audit.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let mut store = hcp::store::Store::open(&path)?;
+    let details =
+        serde_json::json!({ "provider": "Alpha Care", "tier": "clustered", "deadline": "2026-11-23T12:00:00Z" });
+    let t = Instant::now();
+    store.write(|tx| {
+        for i in 0..n {
+            Event::new("offer made", "offer", NOW, NOW, "bench")
+                .on(Some(i as i64), Some(i as i64))
+                .details(details.clone())
+                .append(tx)?;
+        }
+        Ok(())
+    })?;
+    let chained = t.elapsed();
+    let t = Instant::now();
+    store.write(|tx| {
+        tx.execute_batch("CREATE TEMP TABLE plain AS SELECT * FROM events WHERE 0")?;
+        let mut stmt = tx.prepare(
+            "INSERT INTO plain (at, recorded_at, user, event, entity, entity_id, referral_id, details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for i in 0..n {
+            stmt.execute(params![NOW, NOW, "bench", "offer made", "offer", i as i64, i as i64, details.to_string()])?;
+        }
+        Ok(())
+    })?;
+    let plain = t.elapsed();
+    let t = Instant::now();
+    let v = hcp::store::audit::verify(store.conn())?;
+    let verify = t.elapsed();
+    assert!(v.problem.is_none(), "{:?}", v.problem);
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+    println!("audit log, {n} events in one transaction:");
+    println!("  chained append (hash + head): {:>8.2} µs/event", per(chained));
+    println!("  plain insert, no chain:       {:>8.2} µs/event", per(plain));
+    println!("  cost of the chain:            {:>8.2} µs/event", per(chained) - per(plain));
+    println!(
+        "  audit verify:                 {:>8.2} µs/event ({:.0} ms for {} events)",
+        per(verify),
+        verify.as_secs_f64() * 1e3,
+        v.events
+    );
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = std::env::temp_dir().join("hcp-bench");
@@ -357,8 +408,9 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("county") => county(&dir),
         Some("import") => import(&dir, args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)),
+        Some("audit") => audit(&dir, args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)),
         _ => {
-            eprintln!("usage: cargo run --release --example bench -- county | import [ROWS]");
+            eprintln!("usage: cargo run --release --example bench -- county | import [ROWS] | audit [EVENTS]");
             std::process::exit(2);
         }
     }
