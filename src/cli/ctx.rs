@@ -18,13 +18,24 @@ pub struct Ctx {
     pub can_prompt: bool,
     /// Colour and progress bars only on a terminal.
     pub stdout_is_terminal: bool,
+    /// Width and colour for tables.
+    pub screen: crate::cli::output::Screen,
     store: Option<Store>,
+    /// The command may create the database (see `Command::creates_database`).
+    pub may_create: bool,
+    /// Say on stderr where a new database was created (not for `init`, which says so itself).
+    pub announce_new: bool,
 }
 
 pub use crate::domain::rules::Rules;
 
 impl Ctx {
-    pub fn from_env(db: Option<PathBuf>, json: bool, user: Option<String>) -> Result<Ctx> {
+    pub fn from_env(
+        db: Option<PathBuf>,
+        json: bool,
+        user: Option<String>,
+        color: crate::cli::output::ColorChoice,
+    ) -> Result<Ctx> {
         let now = match std::env::var("HCP_NOW") {
             Ok(s) if !s.trim().is_empty() => parse_instant(&s).map_err(|e| {
                 UserError::usage(format!(
@@ -64,6 +75,9 @@ impl Ctx {
             json,
             can_prompt: !json && std::io::stdin().is_terminal(),
             stdout_is_terminal: std::io::stdout().is_terminal(),
+            screen: crate::cli::output::Screen::detect(color),
+            may_create: false,
+            announce_new: false,
             store: None,
         })
     }
@@ -71,7 +85,12 @@ impl Ctx {
     /// The database, opened (created, migrated and given Kent's defaults) on first use.
     pub fn store(&mut self) -> Result<&mut Store> {
         if self.store.is_none() {
-            let mut s = Store::open(&self.db_path)?;
+            let new = !self.db_path.exists();
+            let mut s =
+                if self.may_create { Store::open(&self.db_path)? } else { Store::open_existing(&self.db_path)? };
+            if new && self.announce_new {
+                crate::cli::output::warn(format!("created a new hcp database at {}", self.db_path.display()));
+            }
             if s.setting("defaults.loaded")?.is_none() {
                 s.write(|tx| reference::load_defaults(tx).map(|_| ()))?;
             }

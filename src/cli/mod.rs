@@ -80,6 +80,9 @@ pub struct Cli {
     /// The user recorded on the audit log (else HCP_USER, else the login name).
     #[arg(long, global = true, value_name = "NAME")]
     pub user: Option<String>,
+    /// Colour in tables: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = output::ColorChoice::Auto)]
+    pub color: output::ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -123,11 +126,35 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> Outcome {
-    let mut ctx = Ctx::from_env(cli.db, cli.json, cli.user)?;
+    let mut ctx = Ctx::from_env(cli.db, cli.json, cli.user, cli.color)?;
     dispatch(&mut ctx, cli.command).map_err(crate::store::explain)
 }
 
+impl Command {
+    /// Whether this command may create the database when it does not exist yet. Setting up
+    /// (`init`, the demo, adding providers and referrals, importing, ranking, settings) may, and
+    /// says where; everything else on a missing database is an error naming the path and
+    /// `hcp init`, so a wrong HCP_DB never looks like lost data.
+    fn creates_database(&self) -> bool {
+        match self {
+            Command::Init(_) | Command::Demo(_) => true,
+            Command::Referral(c) => matches!(**c, referral::Command::Add(_)),
+            Command::Provider(c) => matches!(c, provider::Command::Add(_)),
+            Command::Cluster(c) => matches!(c, cluster::Command::Rank(_)),
+            Command::Area(_) => true,
+            Command::Import(import::Command::Packages(a)) => !a.dry_run,
+            Command::Import(_) => true,
+            Command::Calendar(c) => matches!(c, calendar::Command::Update(_)),
+            Command::Capacity(c) => matches!(c, capacity::Command::Add(_)),
+            Command::Settings(c) => matches!(c, settings::Command::Set { .. }),
+            _ => false,
+        }
+    }
+}
+
 fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
+    ctx.may_create = command.creates_database();
+    ctx.announce_new = !matches!(command, Command::Init(_) | Command::Demo(_));
     match command {
         Command::Init(a) => init::run(ctx, a),
         Command::Demo(a) => demo::run(ctx, a),

@@ -51,3 +51,159 @@ pub fn yes(b: bool) -> &'static str {
         ""
     }
 }
+
+/// Where human output goes: how wide it may be (None in a pipe: natural width) and whether it
+/// may be coloured (a terminal, unless NO_COLOR or --color never; --color always forces it).
+#[derive(Debug, Clone, Copy)]
+pub struct Screen {
+    pub width: Option<u16>,
+    pub colour: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Screen {
+    pub fn detect(choice: ColorChoice) -> Screen {
+        use std::io::IsTerminal;
+        let tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let colour = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Screen { width: if tty { terminal_width() } else { None }, colour }
+    }
+}
+
+#[cfg(unix)]
+fn terminal_width() -> Option<u16> {
+    // SAFETY: TIOCGWINSZ fills a winsize for a terminal; nothing is kept.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) } == 0;
+    if ok && ws.ws_col > 0 {
+        return Some(ws.ws_col);
+    }
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}
+
+#[cfg(not(unix))]
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}
+
+/// A column of a fitted table: its header, how much it matters (higher stays longer when the
+/// screen is narrow) and whether its text may wrap onto a second line (names, places); ids,
+/// dates and numbers never split.
+#[derive(Debug, Clone, Copy)]
+pub struct Col {
+    pub header: &'static str,
+    pub priority: u8,
+    pub wrap: bool,
+}
+
+/// A cell: its text and, on a colour screen, its colour.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub text: String,
+    pub colour: Option<comfy_table::Color>,
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text { text, colour: None }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text { text: text.to_string(), colour: None }
+    }
+}
+
+/// The colour of a RAG rating.
+pub fn rag_colour(rag: crate::domain::model::Rag) -> comfy_table::Color {
+    match rag {
+        crate::domain::model::Rag::Red => comfy_table::Color::Red,
+        crate::domain::model::Rag::Amber => comfy_table::Color::Yellow,
+        crate::domain::model::Rag::Green => comfy_table::Color::Green,
+    }
+}
+
+/// The narrowest a column can be: its longest word (or whole text when it may not wrap), and a
+/// wrapping column never more than two lines.
+fn min_width(text: &str, wrap: bool) -> usize {
+    let len = text.chars().count();
+    if !wrap {
+        return len;
+    }
+    let word = text.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0);
+    word.max(len.div_ceil(2))
+}
+
+/// A table that fits the screen: on a narrow terminal the least important columns are left out
+/// until what is left fits with ids, dates and first words whole (a row takes at most two
+/// lines); in a pipe every column at its natural width. Empty columns are left out.
+pub fn fitted(screen: &Screen, cols: &[Col], rows: &[Vec<Text>]) -> Table {
+    let mut keep: Vec<usize> =
+        (0..cols.len()).filter(|&i| rows.iter().any(|r| r.get(i).is_some_and(|c| !c.text.is_empty()))).collect();
+    let widths = |i: usize, f: &dyn Fn(&str, bool) -> usize| {
+        rows.iter()
+            .map(|r| r.get(i).map(|c| f(&c.text, cols[i].wrap)).unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+            .max(f(cols[i].header, true))
+    };
+    if let Some(width) = screen.width {
+        let need = |keep: &[usize]| keep.iter().map(|&i| widths(i, &min_width) + 3).sum::<usize>() + 1;
+        while keep.len() > 1 && need(&keep) > width as usize {
+            let drop =
+                keep.iter().enumerate().min_by_key(|(_, &i)| (cols[i].priority, std::cmp::Reverse(i))).map(|(k, _)| k);
+            if let Some(k) = drop {
+                keep.remove(k);
+            }
+        }
+    }
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    match screen.width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic).set_width(w);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    if screen.colour {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(keep.iter().map(|&i| cols[i].header).collect::<Vec<_>>());
+    for r in rows {
+        let cells = keep.iter().map(|&i| {
+            let c = r.get(i).cloned().unwrap_or_else(|| Text::from(""));
+            let cell = comfy_table::Cell::new(clean(&c.text));
+            match c.colour.filter(|_| screen.colour) {
+                Some(colour) => cell.fg(colour),
+                None => cell,
+            }
+        });
+        t.add_row(cells.collect::<Vec<_>>());
+    }
+    for (k, &i) in keep.iter().enumerate() {
+        if !cols[i].wrap {
+            if let Some(col) = t.column_mut(k) {
+                col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+        }
+    }
+    t
+}

@@ -247,6 +247,19 @@ impl ReferralView {
         }
     }
 
+    /// `4×30m, 14 h` for tables.
+    pub fn package_short(&self) -> String {
+        let r = &self.r;
+        format!(
+            "{}×{}m, {} h{}{}",
+            r.calls_per_day,
+            r.minutes_per_call,
+            show_hours(r.weekly_minutes),
+            if r.days_per_week < 7 { format!(", {} days", r.days_per_week) } else { String::new() },
+            if r.double_handed { ", 2 carers" } else { "" }
+        )
+    }
+
     /// `4 × 30 min` and hours.
     pub fn package_line(&self) -> String {
         let r = &self.r;

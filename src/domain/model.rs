@@ -114,6 +114,25 @@ impl Item {
         Item::DOCUMENTS.contains(&self)
     }
 
+    /// In the referrer's words (the code is in JSON).
+    pub fn plain(self) -> &'static str {
+        match self {
+            Item::FinancialAuthorisation => "financial authorisation",
+            Item::ReferralForm => "referral form",
+            Item::ChargingLetter => "signed charging letter",
+            Item::AisUpdated => "Swift/AIS updated",
+            Item::Bica => "BICA",
+            Item::FinalReview => "KEaH Final Review Form",
+            Item::RiskAssessment => "risk assessment",
+            Item::TmApproval => "Team Manager approval",
+            Item::Postcode => "a Kent postcode",
+            Item::StartBeforeReceived => "start date before it was received",
+            Item::HoursMismatch => "hours don't add up to calls × minutes",
+            Item::HoursNotPositive => "no hours",
+            Item::SelfFunderGrace => "self-funder grace period not over",
+        }
+    }
+
     pub fn document_names() -> String {
         Item::DOCUMENTS.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", ")
     }

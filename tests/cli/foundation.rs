@@ -33,16 +33,22 @@ fn a_newer_database_is_refused_naming_both_versions() {
 }
 
 #[test]
-fn other_commands_create_the_database_on_first_use() {
+fn read_commands_never_create_a_database_setting_up_does_and_says_where() {
     let h = Hcp::new();
-    let v = h.json(&["cluster", "list"]);
-    assert!(h.db.exists());
-    assert_eq!(v.as_array().unwrap().len(), 12);
+    let out = h.run(&["referral", "list"]).code(1);
+    assert!(out.stderr.contains(h.db.to_str().unwrap()) && out.stderr.contains("hcp init"), "{}", out.stderr);
+    assert!(!h.db.exists());
+    h.run(&["import", "packages", concat!(env!("CARGO_MANIFEST_DIR"), "/examples/packages.csv"), "--dry-run"]).code(1);
+    assert!(!h.db.exists());
+    let out = h.run(&["provider", "add", "Alpha Care", "--type", "contracted"]).ok();
+    assert!(out.stderr.contains("created a new hcp database at"), "{}", out.stderr);
+    assert_eq!(h.json(&["cluster", "list"]).as_array().unwrap().len(), 12);
 }
 
 #[test]
 fn clusters_cover_all_182_msoas_one_per_district() {
     let h = Hcp::new();
+    h.run(&["init"]).ok();
     let v = h.json(&["cluster", "list"]);
     let clusters = v.as_array().unwrap();
     let mut msoas: Vec<&str> =
@@ -64,6 +70,7 @@ fn clusters_cover_all_182_msoas_one_per_district() {
 #[test]
 fn unknown_names_list_close_matches() {
     let h = Hcp::new();
+    h.run(&["init"]).ok();
     let out = h.run(&["cluster", "show", "Canterbery"]).code(1);
     assert!(out.stderr.contains("unknown cluster 'Canterbery'"), "{}", out.stderr);
     assert!(out.stderr.contains("Hint: did you mean: Canterbury"), "{}", out.stderr);
@@ -122,6 +129,7 @@ fn cluster_and_provider_files_import() {
 #[test]
 fn calendar_shows_bank_holidays_and_loads_gov_uk_json() {
     let h = Hcp::new();
+    h.run(&["init"]).ok();
     let v = h.json(&["calendar", "show", "--from", "2026-12-01", "--to", "2027-01-31"]);
     let dates: Vec<&str> = v["bank_holidays"].as_array().unwrap().iter().map(|d| d["date"].as_str().unwrap()).collect();
     assert_eq!(dates, vec!["2026-12-25", "2026-12-28", "2027-01-01"]);

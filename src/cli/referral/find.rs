@@ -42,7 +42,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     if ctx.json {
         output::json(&found.iter().map(|v| v.to_json(now)).collect::<Vec<_>>());
     } else {
-        print_table(&found);
+        print_table(&ctx.screen, &found);
     }
     Ok(Exit::Done)
 }

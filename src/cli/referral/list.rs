@@ -1,9 +1,9 @@
 //! `hcp referral list`: the referrals, longest waiting first.
 
 use crate::cli::ctx::Ctx;
+use crate::cli::output::{self, Col, Text};
 use crate::cli::view::{self, ReferralView};
-use crate::cli::{output, Exit, Outcome};
-use crate::domain::dates::show_date;
+use crate::cli::{Exit, Outcome};
 use crate::domain::model::{Rag, State};
 use crate::store::{offers, reference, referrals};
 
@@ -87,36 +87,52 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         output::json(&list.iter().map(|v| v.to_json(now)).collect::<Vec<_>>());
         return Ok(Exit::Done);
     }
-    print_table(&list);
+    print_table(&ctx.screen, &list);
     Ok(Exit::Done)
 }
 
-pub fn print_table(list: &[ReferralView]) {
+/// The packages-to-be-placed list as a PO reads it: fitted to the terminal (least important
+/// columns left out first), RAG in colour.
+pub fn print_table(screen: &output::Screen, list: &[ReferralView]) {
     if list.is_empty() {
         println!("No referrals match.");
         return;
     }
-    let mut t = output::table(&[
-        "id", "client", "name", "state", "RAG", "WD", "area", "cluster", "package", "start", "missing",
-    ]);
-    for v in list {
-        output::row(
-            &mut t,
+    let cols = [
+        Col { header: "#", priority: 9, wrap: false },
+        Col { header: "Client", priority: 10, wrap: false },
+        Col { header: "Name", priority: 10, wrap: true },
+        Col { header: "State", priority: 7, wrap: false },
+        Col { header: "RAG", priority: 9, wrap: false },
+        Col { header: "Working days waiting", priority: 8, wrap: true },
+        Col { header: "Area", priority: 4, wrap: true },
+        Col { header: "Cluster", priority: 2, wrap: true },
+        Col { header: "Package", priority: 5, wrap: true },
+        Col { header: "Start", priority: 6, wrap: false },
+        Col { header: "Missing", priority: 3, wrap: true },
+    ];
+    let rows: Vec<Vec<Text>> = list
+        .iter()
+        .map(|v| {
+            let r = &v.r;
             vec![
-                v.r.id.to_string(),
-                v.r.client_id.clone(),
-                v.r.name.clone(),
-                v.state.as_str().to_string(),
-                v.rag.map(|r| r.as_str().to_string()).unwrap_or_default(),
-                v.working_days_waiting.map(|d| d.to_string()).unwrap_or_default(),
-                v.area.clone().unwrap_or_default(),
-                v.cluster.clone().unwrap_or_default(),
-                v.package_line(),
-                show_date(v.r.start_date),
-                v.r.missing.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", "),
-            ],
-        );
-    }
-    println!("{t}");
+                r.id.to_string().into(),
+                r.client_id.clone().into(),
+                r.name.clone().into(),
+                v.state.as_str().into(),
+                Text {
+                    text: v.rag.map(|g| g.as_str().to_string()).unwrap_or_default(),
+                    colour: v.rag.map(output::rag_colour),
+                },
+                v.working_days_waiting.map(|d| d.to_string()).unwrap_or_default().into(),
+                v.area.clone().unwrap_or_default().into(),
+                v.cluster.clone().unwrap_or_default().into(),
+                v.package_short().into(),
+                r.start_date.format("%d/%m/%Y").to_string().into(),
+                r.missing.iter().map(|i| i.plain()).collect::<Vec<_>>().join("; ").into(),
+            ]
+        })
+        .collect();
+    println!("{}", output::fitted(screen, &cols, &rows));
     println!("{} referral{}", list.len(), if list.len() == 1 { "" } else { "s" });
 }
