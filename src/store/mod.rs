@@ -62,10 +62,22 @@ impl Store {
     fn configure(&mut self) -> Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(5)).context("setting the busy timeout")?;
         // WAL lets officers read while another writes; the pragma answers with the mode it set.
-        let _mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| open::explain_open(self.path.as_deref(), e))?;
+        // Switching a new file to WAL needs it alone for a moment: when many first uses race,
+        // SQLite answers "busy" at once rather than wait (to avoid a deadlock), so retry.
+        let mut tries = 0;
+        loop {
+            match self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
+                Ok(_) => break,
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                        && tries < 250 =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => return Err(open::explain_open(self.path.as_deref(), e)),
+            }
+        }
         self.conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
         Ok(())
     }
