@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod confirm;
 pub mod ctx;
 pub mod demo;
+pub mod docs;
 pub mod due;
 pub mod escalate;
 pub mod export;
@@ -91,6 +92,7 @@ pub struct Cli {
 pub enum Command {
     Init(init::Args),
     Demo(demo::Args),
+    /// Referrals: add, update, show, list, find, cancel.
     #[command(subcommand)]
     Referral(Box<referral::Command>),
     Offer(offer::Args),
@@ -103,26 +105,38 @@ pub enum Command {
     Escalate(escalate::Args),
     Due(due::Args),
     History(history::Args),
+    /// Providers: add, list, show, update, sanction.
     #[command(subcommand)]
     Provider(provider::Command),
+    /// Clusters: list, show, rank the clustered providers.
     #[command(subcommand)]
     Cluster(cluster::Command),
+    /// Areas: the order of other contracted providers.
     #[command(subcommand)]
     Area(area::Command),
+    /// Import the Packages spreadsheet, clusters or cluster rankings from CSV.
     #[command(subcommand)]
     Import(import::Command),
+    /// Export the Packages spreadsheet.
     #[command(subcommand)]
     Export(export::Command),
+    /// Bank holidays and working days: show, update from gov.uk.
     #[command(subcommand)]
     Calendar(calendar::Command),
+    /// Capacity providers report as coming free: add, list, remove.
     #[command(subcommand)]
     Capacity(capacity::Command),
+    /// Local thresholds (RAG days, tolerances): list, set.
     #[command(subcommand)]
     Settings(settings::Command),
     Backup(backup::Args),
     /// The audit log: check it is whole.
     #[command(subcommand)]
     Audit(audit::Command),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page.
+    Man(docs::ManArgs),
 }
 
 pub fn run(cli: Cli) -> Outcome {
@@ -179,5 +193,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
         Command::Settings(c) => settings::run(ctx, c),
         Command::Backup(a) => backup::run(ctx, a),
         Command::Audit(c) => audit::run(ctx, c),
+        Command::Completions(a) => docs::completions(a),
+        Command::Man(a) => docs::man(a),
     }
 }

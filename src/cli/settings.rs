@@ -14,7 +14,12 @@ pub enum Command {
     List,
     /// Change a setting.
     #[command(after_help = "Example:\n  hcp settings set rag.red_days 10")]
-    Set { key: String, value: String },
+    Set {
+        /// The setting's name (`hcp settings list`).
+        key: String,
+        /// Its new value, a whole number within the setting's range.
+        value: String,
+    },
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {

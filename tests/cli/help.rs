@@ -39,6 +39,7 @@ fn help_tree_matches_the_snapshot() {
         std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots")).unwrap();
         std::fs::write(path, &text).unwrap();
     }
+    assert!(!text.contains("SPEC"), "the help speaks of the specification, not to the user");
     let want = std::fs::read_to_string(path).expect("snapshot missing: run HCP_UPDATE_SNAPSHOTS=1 cargo test help");
     if want != text {
         let first = want.lines().zip(text.lines()).position(|(a, b)| a != b).unwrap_or(0);
@@ -49,4 +50,27 @@ fn help_tree_matches_the_snapshot() {
             text.lines().nth(first)
         );
     }
+}
+
+/// Every command has a one-line description and every flag and argument says what it is for.
+#[test]
+fn every_command_and_flag_is_described() {
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for sub in cmd.get_subcommands() {
+            let p = format!("{path} {}", sub.get_name());
+            if sub.get_about().is_none() {
+                missing.push(format!("{p}: no description"));
+            }
+            for a in sub.get_arguments() {
+                let global = ["db", "json", "user", "color", "help", "version"].contains(&a.get_id().as_str());
+                if a.get_help().is_none() && !global {
+                    missing.push(format!("{p} --{}: no help", a.get_id()));
+                }
+            }
+            walk(sub, &p, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&hcp::cli::Cli::command(), "hcp", &mut missing);
+    assert!(missing.is_empty(), "undescribed:\n{}", missing.join("\n"));
 }

@@ -9,8 +9,10 @@ use serde_json::json;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  hcp calendar show --from 2026-12-01 --to 2027-01-31")]
 pub struct Args {
+    /// The first day to show (default: today).
     #[arg(long, value_name = "D")]
     pub from: Option<String>,
+    /// The last day to show.
     #[arg(long, value_name = "D")]
     pub to: Option<String>,
 }

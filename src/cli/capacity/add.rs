@@ -14,10 +14,13 @@ use serde_json::json;
     after_help = "Example:\n  hcp capacity add --provider \"Alpha Care\" --msoa E02005010 --hours 12 --from 2026-11-30"
 )]
 pub struct Args {
+    /// The provider reporting it.
     #[arg(long, value_name = "P")]
     pub provider: String,
+    /// Where: an MSOA code (E02…).
     #[arg(long, value_name = "M", required_unless_present = "cluster", conflicts_with = "cluster")]
     pub msoa: Option<String>,
+    /// Where: a whole cluster.
     #[arg(long, value_name = "C")]
     pub cluster: Option<String>,
     /// Hours per week (12.5 or 12:30).
@@ -26,6 +29,7 @@ pub struct Args {
     /// From when (default: today).
     #[arg(long, value_name = "D")]
     pub from: Option<String>,
+    /// Anything else the provider said.
     #[arg(long)]
     pub note: Option<String>,
 }

@@ -8,6 +8,7 @@ use crate::store::{capacity, reference};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  hcp capacity list --area Thanet")]
 pub struct Args {
+    /// Only this area.
     #[arg(long, value_name = "A")]
     pub area: Option<String>,
 }

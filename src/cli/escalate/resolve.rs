@@ -27,6 +27,7 @@ pub struct Args {
     /// What was decided.
     #[arg(long, value_name = "D")]
     pub decision: Decision,
+    /// What was decided, in words (kept with the decision).
     #[arg(long)]
     pub note: Option<String>,
     /// When decided (default: now).

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  hcp import cluster-providers ranks.csv    (header: cluster,rank,provider)")]
 pub struct Args {
+    /// The CSV file.
     pub file: std::path::PathBuf,
     /// Import nothing if any row is bad.
     #[arg(long)]

@@ -13,6 +13,7 @@ use serde_json::json;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  hcp import clusters clusters.csv    (header: cluster,area,msoa_code)")]
 pub struct Args {
+    /// The CSV file.
     pub file: std::path::PathBuf,
     /// Import nothing if any row is bad.
     #[arg(long)]

@@ -31,6 +31,7 @@ A mapping file names columns the aliases do not catch:
 
 Exit: 0 all rows imported; 3 some rows rejected, the rest imported; 1 --strict and a bad row (nothing imported).")]
 pub struct Args {
+    /// The CSV file.
     pub file: std::path::PathBuf,
     /// Check and count everything, write nothing.
     #[arg(long)]

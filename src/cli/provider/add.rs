@@ -27,6 +27,7 @@ pub struct Args {
     /// On KCC's exceptions list (a non-contracted placement is then an Exception, not an Indi).
     #[arg(long)]
     pub exceptions_list: bool,
+    /// Where offers go.
     #[arg(long, value_name = "E")]
     pub email: Option<String>,
     /// The senior representative copied on decline emails.

@@ -13,8 +13,10 @@ use crate::store::{providers, reference};
 pub struct Args {
     /// The provider's name.
     pub name: String,
+    /// Put the provider under sanction: no new packages without a joint decision.
     #[arg(long, conflicts_with = "off", required_unless_present = "off")]
     pub on: bool,
+    /// Lift the sanction.
     #[arg(long)]
     pub off: bool,
     /// Why.

@@ -55,6 +55,7 @@ pub struct PackageArgs {
     /// Calls need two carers.
     #[arg(long)]
     pub double_handed: bool,
+    /// The client lives alone.
     #[arg(long)]
     pub lives_alone: bool,
     /// The client is known to ACT (a BICA is then required).
@@ -100,6 +101,7 @@ pub struct PackageArgs {
     /// Place the client in this cluster by hand (e.g. when the postcode is not in Kent's table).
     #[arg(long, value_name = "C")]
     pub cluster: Option<String>,
+    /// Free notes for the team (never sent to providers).
     #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
     /// Date of birth (never shown to providers).
@@ -108,6 +110,7 @@ pub struct PackageArgs {
     /// Address (never shown to providers).
     #[arg(long)]
     pub address: Option<String>,
+    /// Next of kin: name and how to reach them (never shown to providers).
     #[arg(long, value_name = "TEXT")]
     pub next_of_kin: Option<String>,
     /// A minor change to an existing package (no new PIR needed).
@@ -134,7 +137,7 @@ pub struct PackageArgs {
     /// Waking nights a week (0 to 7).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..=7))]
     pub wake_nights: Option<i64>,
-    /// When this entry was made (default: now); the list date follows --received (SPEC §5).
+    /// When this entry was made (default: now); the list date follows --received.
     #[arg(long, value_name = "T")]
     pub at: Option<String>,
     /// Add it even though the client already has an open referral.

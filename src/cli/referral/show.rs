@@ -12,7 +12,7 @@ use crate::domain::text::show_pence;
 pub struct Args {
     /// The referral id.
     pub id: i64,
-    /// Show rates and costs (hidden otherwise, SPEC §14 privacy).
+    /// Show rates and costs (hidden otherwise: they are commercially sensitive).
     #[arg(long)]
     pub show_rates: bool,
 }
