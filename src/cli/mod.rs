@@ -16,6 +16,7 @@ pub mod export;
 pub mod financial_assessment;
 pub mod form_sent;
 pub mod history;
+mod history_words;
 pub mod import;
 pub mod indi;
 pub mod init;

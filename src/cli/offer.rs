@@ -64,7 +64,7 @@ fn capacity_notes(conn: &Connection, v: &ReferralView) -> Result<std::collection
                 format!(
                     "reported {} h/week free from {}",
                     crate::domain::text::show_hours(minutes),
-                    from.format("%Y-%m-%d")
+                    from.format("%d/%m/%Y")
                 ),
             )
         })

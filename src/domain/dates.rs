@@ -163,7 +163,7 @@ pub fn show_short(t: DateTime<Utc>) -> String {
 }
 
 pub fn show_date(d: NaiveDate) -> String {
-    d.format("%a %d/%m/%Y").to_string()
+    d.format("%d/%m/%Y").to_string()
 }
 
 #[cfg(test)]

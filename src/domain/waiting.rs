@@ -308,7 +308,7 @@ pub fn escalations_due(
             out.push(due(
                 Rule::SdoOverdue,
                 format!("before-start-{start}"),
-                format!("care starts {}; no SDO sent yet", start.format("%a %d/%m/%Y")),
+                format!("care starts {}; no SDO sent yet", start.format("%d/%m/%Y")),
             ));
         }
     }

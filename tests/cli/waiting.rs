@@ -176,7 +176,7 @@ fn capacity_is_recorded_and_shown_next_to_the_provider() {
     assert_eq!(list[0]["hours"], 12.5);
     let e = h.json(&["offer", &id.to_string(), "--explain"]);
     assert_eq!(e["candidates"][2]["provider"], "Gamma Care");
-    assert_eq!(e["candidates"][2]["capacity"], "reported 12.5 h/week free from 2026-11-30");
+    assert_eq!(e["candidates"][2]["capacity"], "reported 12.5 h/week free from 30/11/2026");
     assert!(e["candidates"][3]["capacity"].is_null());
     let out = h.run(&["capacity", "add", "--provider", "Gamma Care", "--msoa", "E0299", "--hours", "3"]).code(1);
     assert!(out.stderr.contains("E0299"));
