@@ -2,8 +2,9 @@
 //! print the anonymised offer message and the 2-hour response deadline.
 
 use super::ctx::{Ctx, Rules};
+use super::output::{self, Col, Text};
 use super::view::{self, ReferralView};
-use super::{output, Exit, Outcome};
+use super::{Exit, Outcome};
 use crate::domain::allocation::{candidates, choose, needs_hint, Allocation, Needs, Pick};
 use crate::domain::dates::show_instant;
 use crate::domain::lifecycle::{self, OfferChange};
@@ -94,7 +95,12 @@ pub fn explain_json(
     })
 }
 
-pub fn print_explain(v: &ReferralView, a: &Allocation, capacity: &std::collections::HashMap<i64, String>) {
+pub fn print_explain(
+    screen: &output::Screen,
+    v: &ReferralView,
+    a: &Allocation,
+    capacity: &std::collections::HashMap<i64, String>,
+) {
     println!(
         "Referral {} — cluster {}, area {} — {}",
         v.r.id,
@@ -102,21 +108,32 @@ pub fn print_explain(v: &ReferralView, a: &Allocation, capacity: &std::collectio
         v.area.as_deref().unwrap_or("-"),
         v.state
     );
-    let mut t = output::table(&["", "provider", "tier", "rank", "eligible", "reason", "capacity"]);
-    for (i, c) in a.candidates.iter().enumerate() {
-        output::row(
-            &mut t,
+    let cols = [
+        Col { header: "Next", priority: 9, wrap: false },
+        Col { header: "Provider", priority: 10, wrap: true },
+        Col { header: "Tier", priority: 7, wrap: true },
+        Col { header: "Rank", priority: 6, wrap: false },
+        Col { header: "May be offered", priority: 8, wrap: true },
+        Col { header: "Why", priority: 9, wrap: true },
+        Col { header: "Capacity reported", priority: 5, wrap: true },
+    ];
+    let rows: Vec<Vec<Text>> = a
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
             vec![
-                if Some(i) == a.next { "→".into() } else { String::new() },
-                c.provider.clone(),
-                c.tier.plain().to_string(),
-                c.rank.to_string(),
+                if Some(i) == a.next { "→".into() } else { "".into() },
+                c.provider.clone().into(),
+                c.tier.plain().into(),
+                c.rank.to_string().into(),
                 if c.eligible { "yes".into() } else { "no".into() },
-                c.reason.clone(),
-                capacity.get(&c.provider_id).cloned().unwrap_or_default(),
-            ],
-        );
-    }
+                c.reason.clone().into(),
+                capacity.get(&c.provider_id).cloned().unwrap_or_default().into(),
+            ]
+        })
+        .collect();
+    let t = output::fitted(screen, &cols, &rows);
     if a.candidates.is_empty() {
         println!(
             "No providers are ranked for this cluster or cover this area yet (`hcp cluster rank`, `hcp provider add`)."
@@ -148,7 +165,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         if json {
             output::json(&explain_json(&v, &a, &cap));
         } else {
-            print_explain(&v, &a, &cap);
+            print_explain(&ctx.screen, &v, &a, &cap);
         }
         return Ok(Exit::Done);
     }
@@ -183,6 +200,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let decisions = escalations::decisions_for(tx, v.r.id)?;
         let choice = choose(&a, pick, &decisions, v.r.id)?;
         let placement = choice.placement_type;
+        let provider_email = providers::get(tx, choice.provider_id)?.email;
+        let provider_name = choice.provider.clone();
         let t = lifecycle::offer(&v.r, v.state, choice, at)?;
         let Some(OfferChange::New(new)) = &t.offer else { unreachable!("an offer transition makes an offer") };
         let deadline = new.deadline;
@@ -197,6 +216,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             referral: &v.r,
             deadline,
             placement_type: placement.as_str(),
+            to: provider_email.as_deref(),
+            provider: &provider_name,
         });
         let applied = apply(tx, &v.r, t, &stamp)?;
         Ok((applied, message))

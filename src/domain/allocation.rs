@@ -58,6 +58,17 @@ pub enum Needs {
 }
 
 impl Needs {
+    /// In words, for people.
+    pub fn plain(self) -> &'static str {
+        match self {
+            Needs::AsmPermissionNonContracted => "needs the ASM's permission to approach non-contracted providers",
+            Needs::AsmDecisionConsidering => {
+                "needs the ASM to decide whether to approach the next provider while one is considering"
+            }
+            Needs::OutstandingOffer => "has an offer outstanding: wait for the answer or for it to lapse",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Needs::AsmPermissionNonContracted => "asm-permission-non-contracted",
@@ -172,7 +183,7 @@ pub fn choose(a: &Allocation, pick: Pick, decisions: &Decisions, referral: i64) 
             }),
             None => {
                 let what = match a.needs {
-                    Some(n) => format!("it needs a decision first ({})", n.as_str()),
+                    Some(n) => format!("it {}", n.plain()),
                     None => a.why_none.clone().unwrap_or_else(|| "no provider is eligible".into()),
                 };
                 Err(UserError::new(format!("no provider can be offered referral {referral} now: {what}"))

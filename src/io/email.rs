@@ -39,6 +39,14 @@ pub struct OfferMessage<'a> {
     pub referral: &'a Referral,
     pub deadline: DateTime<Utc>,
     pub placement_type: &'a str,
+    /// Where it goes: the provider's offers address.
+    pub to: Option<&'a str>,
+    pub provider: &'a str,
+}
+
+/// `Label:` padded so the values line up.
+fn field(s: &mut String, label: &str, value: impl std::fmt::Display) {
+    s.push_str(&format!("  {:<18} {}\n", format!("{label}:"), value));
 }
 
 pub fn offer_message(m: &OfferMessage) -> String {
@@ -63,26 +71,27 @@ pub fn offer_message(m: &OfferMessage) -> String {
         needs.push("risk assessment available on request");
     }
     let mut s = String::new();
-    s.push_str("Package of care available\n\n");
-    s.push_str(&format!("  Area:            {}\n", m.area));
-    s.push_str(&format!("  Cluster:         {}\n", m.cluster));
-    s.push_str(&format!("  MSOA:            {} {} ({})\n", m.msoa, m.msoa_name, m.rurality));
+    s.push_str(&format!("To: {}\n", m.to.unwrap_or("(no email recorded for this provider)")));
+    s.push_str(&format!("Subject: Package of care available: {} cluster, {}\n\n", m.cluster, m.area));
+    s.push_str(&format!("Dear {},\n\nA package of care is available:\n\n", m.provider));
+    field(&mut s, "Area", m.area);
+    field(&mut s, "Cluster", m.cluster);
+    field(&mut s, "MSOA", format!("{} {} ({})", m.msoa, m.msoa_name, m.rurality));
     if let Some(pc) = m.postcode {
-        s.push_str(&format!("  Postcode district: {}\n", postcode_district(pc)));
+        field(&mut s, "Postcode district", postcode_district(pc));
     }
-    s.push_str(&format!("  Calls:           {} a day × {} minutes\n", r.calls_per_day, r.minutes_per_call));
-    s.push_str(&format!("  Hours per week:  {}\n", show_hours(r.weekly_minutes)));
-    s.push_str(&format!("  Double-handed:   {}\n", if r.double_handed { "yes" } else { "no" }));
-    s.push_str(&format!("  Requested start: {}\n", r.start_date));
-    s.push_str(&format!(
-        "  Needs:           {}\n",
-        if needs.is_empty() { "personal care (details on request)".to_string() } else { needs.join(", ") }
-    ));
+    field(&mut s, "Calls", format!("{} a day × {} minutes", r.calls_per_day, r.minutes_per_call));
+    if r.days_per_week < 7 {
+        field(&mut s, "Days a week", r.days_per_week);
+    }
+    field(&mut s, "Hours per week", show_hours(r.weekly_minutes));
+    field(&mut s, "Double-handed", if r.double_handed { "yes" } else { "no" });
+    field(&mut s, "Requested start", r.start_date.format("%d/%m/%Y"));
+    let needs = if needs.is_empty() { "personal care (details on request)".to_string() } else { needs.join(", ") };
+    field(&mut s, "Needs", needs);
     if m.placement_type != "contract" {
-        s.push_str(&format!(
-            "  Contract:        {}\n",
-            if m.placement_type == "exception" { "Exception" } else { "Indi (individual contract)" }
-        ));
+        let contract = if m.placement_type == "exception" { "Exception" } else { "Indi (individual contract)" };
+        field(&mut s, "Contract", contract);
     }
     s.push_str(&format!(
         "\nPlease reply by {} (2 hours). No reply by then counts as a decline.\nFull referral documents follow by secure email on request.\n",
@@ -102,7 +111,7 @@ pub fn decline_email(
     cluster: &str,
 ) -> String {
     format!(
-        "To: {}\nCc: {}\nSubject: Package of care declined ({area}, {cluster} cluster)\n\n\
+        "To:      {}\nCc:      {}\nSubject: Package of care declined ({area}, {cluster} cluster)\n\n\
 Dear {provider},\n\n\
 Thank you for considering the package of care offered on {} in the {cluster} cluster.\n\
 We have recorded that you declined it (reason: {reason}).\n\n\

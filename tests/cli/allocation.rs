@@ -33,12 +33,12 @@ fn offers_go_down_the_ladder_then_need_asm_permission() {
         // Clustered providers get the decline email, copied to their senior representative; others none.
         if i == 0 {
             let e = d["decline_email"].as_str().unwrap();
-            assert!(e.contains("To: alpha@example.org") && e.contains("Cc: boss@alpha.example.org"), "{e}");
+            assert!(e.contains("To:      alpha@example.org") && e.contains("Cc:      boss@alpha.example.org"), "{e}");
         }
         assert_eq!(d["decline_email"].is_null(), i == 3);
     }
     let out = h.run_at("2026-11-23T19:00", &["offer", &id.to_string()]).code(1);
-    assert!(out.stderr.contains("asm-permission-non-contracted"), "{}", out.stderr);
+    assert!(out.stderr.contains("needs the ASM's permission to approach non-contracted providers"), "{}", out.stderr);
     let e = h.json_at("2026-11-23T19:00", &["offer", &id.to_string(), "--explain"], 0);
     assert_eq!(e["needs"], "asm-permission-non-contracted");
     assert!(e["next"].is_null());
@@ -180,9 +180,10 @@ fn the_offer_message_carries_no_personal_identifiers() {
         "Urban city and town",
         "CT1",
         "2 a day × 30 minutes",
-        "Hours per week:  7",
-        "Double-handed:   yes",
-        "2026-12-07",
+        "Hours per week:    7",
+        "Double-handed:     yes",
+        "07/12/2026",
+        "To: alpha@example.org",
         "23/11/2026 12:00 GMT",
     ] {
         assert!(out.stdout.contains(shown), "offer message lacks {shown}:\n{}", out.stdout);

@@ -132,7 +132,7 @@ pub fn print_card(v: &ReferralView) {
     if !flags.is_empty() {
         rows.push(("Flags".into(), flags.join("; ")));
     }
-    let words = |items: &[crate::domain::model::Item]| items.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ");
+    let words = |items: &[crate::domain::model::Item]| items.iter().map(|i| i.plain()).collect::<Vec<_>>().join(", ");
     rows.push(("Documents".into(), if r.docs.is_empty() { "none".into() } else { words(&r.docs) }));
     if !r.missing.is_empty() {
         rows.push(("Missing".into(), words(&r.missing)));
