@@ -40,6 +40,7 @@ CREATE TABLE referrals_v2 (
     risk                    TEXT,
     time_critical           TEXT,
     docs                    TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(docs) AND json_type(docs) = 'array'),
+    docs_assumed            INTEGER NOT NULL DEFAULT 0,
     authorised_weekly_pence INTEGER,
     estimated_weekly_pence  INTEGER,
     notes                   TEXT,

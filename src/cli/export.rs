@@ -3,12 +3,16 @@
 
 use super::ctx::Ctx;
 use super::referral::list::views_in;
+use super::view::ReferralView;
 use super::{output, Exit, Outcome};
+use crate::domain::model::State;
 use crate::domain::text::show_hours;
-use crate::io::files;
-use crate::io::packages::{neutralise_formula, COLUMNS, EXPORTED};
+use crate::io::files::{self, PrivateFile};
+use crate::io::packages::{neutralise_formula, Layout};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::London;
+use std::io::Write;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -34,6 +38,12 @@ pub struct Args {
     /// Replace FILE if it exists.
     #[arg(long, requires = "output")]
     pub force: bool,
+    /// Use hcp's own column names and order (by default those of the last imported sheet).
+    #[arg(long)]
+    pub canonical: bool,
+    /// Leave out the byte-order mark Excel needs to read UTF-8 (for other programs).
+    #[arg(long)]
+    pub no_bom: bool,
     /// Leave cells that a spreadsheet would run as formulas as they are (by default a cell
     /// starting with = + - @ tab or CR gets a leading ' so Excel shows it as text).
     #[arg(long)]
@@ -44,102 +54,144 @@ fn yes_no(b: bool) -> String {
     if b { "Yes" } else { "No" }.to_string()
 }
 
-fn local(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| t.with_timezone(&London).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+/// A time as the sheet writes it: `02/11/2026 09:15`, or the date alone at midnight.
+fn uk_time(t: Option<DateTime<Utc>>) -> String {
+    let Some(t) = t.map(|t| t.with_timezone(&London)) else { return String::new() };
+    if t.format("%H:%M").to_string() == "00:00" {
+        t.format("%d/%m/%Y").to_string()
+    } else {
+        t.format("%d/%m/%Y %H:%M").to_string()
+    }
+}
+
+fn uk_date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+}
+
+/// A state in the words a Packages sheet uses (read back by the import).
+fn status_word(s: State) -> &'static str {
+    match s {
+        State::Incomplete => "Incomplete",
+        State::Waiting => "To be placed",
+        State::Offered => "Offered",
+        State::Considering => "Considering",
+        State::Tentative => "Tentative",
+        State::Accepted => "Accepted",
+        State::Confirmed => "Confirmed",
+        State::Active => "Placed",
+        State::Cancelled => "Cancelled",
+        State::Ended => "Ended",
+    }
+}
+
+/// One cell of a referral's row, by canonical column.
+fn cell(col: &str, v: &ReferralView) -> String {
+    let r = &v.r;
+    let provider = || {
+        v.provider.clone().or_else(|| {
+            matches!(v.state, State::Offered | State::Considering | State::Tentative)
+                .then(|| v.offers.last().map(|o| o.provider.clone()))
+                .flatten()
+        })
+    };
+    match col {
+        "Client ID" => r.client_id.clone(),
+        "Client Name" => r.name.clone(),
+        "Postcode" => r.postcode.clone().unwrap_or_default(),
+        "Team" => r.team.label().to_string(),
+        "Referrer" => r.referrer.clone(),
+        "Received" => uk_time(Some(r.received_at)),
+        "Requested Start" => uk_date(Some(r.start_date)),
+        "Calls Per Day" => r.calls_per_day.to_string(),
+        "Minutes Per Call" => r.minutes_per_call.to_string(),
+        "Hours Per Week" => show_hours(r.weekly_minutes),
+        "Double Handed" => yes_no(r.double_handed),
+        "Lives Alone" => yes_no(r.lives_alone),
+        "Known To ACT" => yes_no(r.known_to_act),
+        "Funding" => r.funding.map(|f| f.label().to_string()).unwrap_or_default(),
+        "Hospital Discharge" => yes_no(r.hospital_discharge),
+        "Status" => status_word(v.state).to_string(),
+        "Provider" => provider().unwrap_or_default(),
+        "Offered At" => {
+            if provider().is_some() {
+                uk_time(v.offers.last().map(|o| o.offered_at))
+            } else {
+                String::new()
+            }
+        }
+        "Start Date" => uk_date(r.confirmed_start),
+        "Notes" => r.notes.clone().unwrap_or_default(),
+        "Referrer Email" => r.referrer_email.clone().unwrap_or_default(),
+        "Cluster" => v.cluster.clone().unwrap_or_default(),
+        // Documents the sheet did not list are not invented: an empty cell reads back as before.
+        "Documents" if r.docs_assumed => String::new(),
+        "Documents" => r.docs.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", "),
+        "Risk" => r.risk.clone().unwrap_or_default(),
+        "Time Critical" => r.time_critical.clone().unwrap_or_default(),
+        "In KEaH" => yes_no(r.in_keah),
+        "Recent KEaH" => yes_no(r.recent_keah),
+        "Bypass KEaH" => yes_no(r.bypass_keah),
+        "Dementia" => yes_no(r.dementia),
+        _ => String::new(),
+    }
+}
+
+/// Write the export to `out`: CSV (with a BOM unless --no-bom) or JSON; rows one by one.
+fn write_export(out: &mut dyn Write, format: Format, layout: &Layout, all: &[ReferralView], args: &Args) -> Result<()> {
+    if format == Format::Json {
+        let list: Vec<serde_json::Map<String, serde_json::Value>> = all
+            .iter()
+            .map(|v| {
+                layout
+                    .columns
+                    .iter()
+                    .map(|(c, _)| (c.to_ascii_lowercase().replace(' ', "_"), serde_json::Value::String(cell(c, v))))
+                    .collect()
+            })
+            .collect();
+        out.write_all((serde_json::to_string_pretty(&list)? + "\n").as_bytes())?;
+        return Ok(());
+    }
+    if !args.no_bom {
+        // Excel opens a UTF-8 file with a BOM as UTF-8: Zoë and Łukasz stay themselves.
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+    w.write_record(layout.columns.iter().map(|(_, h)| h.as_str()))?;
+    for v in all {
+        let row = layout.columns.iter().map(|(c, _)| cell(c, v));
+        if args.raw {
+            w.write_record(row)?;
+        } else {
+            w.write_record(row.map(|c| neutralise_formula(&c).into_owned()))?;
+        }
+    }
+    w.flush()?;
+    Ok(())
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     let Command::Packages(args) = c;
     // --json with no file means one JSON document on stdout, like every other command.
     let format = if ctx.json && args.output.is_none() { Format::Json } else { args.format };
-    let all = views_in(ctx, &[])?;
-    let headers: Vec<&str> = COLUMNS[..EXPORTED].iter().map(|c| c.0).collect();
-    let rows: Vec<Vec<String>> = all
-        .iter()
-        .map(|v| {
-            let r = &v.r;
-            let provider = v.provider.clone().or_else(|| {
-                matches!(
-                    v.state,
-                    crate::domain::model::State::Offered
-                        | crate::domain::model::State::Considering
-                        | crate::domain::model::State::Tentative
-                )
-                .then(|| v.offers.last().map(|o| o.provider.clone()))
-                .flatten()
-            });
-            let offered_at =
-                if provider.is_some() { local(v.offers.last().map(|o| o.offered_at)) } else { String::new() };
-            vec![
-                r.client_id.clone(),
-                r.name.clone(),
-                r.postcode.clone().unwrap_or_default(),
-                r.team.label().to_string(),
-                r.referrer.clone(),
-                local(Some(r.received_at)),
-                r.start_date.to_string(),
-                r.calls_per_day.to_string(),
-                r.minutes_per_call.to_string(),
-                show_hours(r.weekly_minutes),
-                yes_no(r.double_handed),
-                yes_no(r.lives_alone),
-                yes_no(r.known_to_act),
-                r.funding.map(|f| f.label().to_string()).unwrap_or_default(),
-                yes_no(r.hospital_discharge),
-                v.state.as_str().to_string(),
-                provider.unwrap_or_default(),
-                offered_at,
-                r.confirmed_start.map(|d| d.to_string()).unwrap_or_default(),
-                String::new(),
-                r.notes.clone().unwrap_or_default(),
-                r.referrer_email.clone().unwrap_or_default(),
-                if r.cluster_by_hand { v.cluster.clone().unwrap_or_default() } else { String::new() },
-                r.docs.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(", "),
-                r.risk.clone().unwrap_or_default(),
-                r.time_critical.clone().unwrap_or_default(),
-                yes_no(r.in_keah),
-                yes_no(r.recent_keah),
-                yes_no(r.bypass_keah),
-                yes_no(r.dementia),
-            ]
-        })
-        .collect();
-    let text = if format == Format::Csv {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-        w.write_record(&headers)?;
-        for row in &rows {
-            if args.raw {
-                w.write_record(row)?;
-            } else {
-                w.write_record(row.iter().map(|c| neutralise_formula(c).into_owned()))?;
-            }
-        }
-        String::from_utf8(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?
+    let layout = if args.canonical {
+        Layout::canonical()
     } else {
-        let list: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|row| {
-                let m: serde_json::Map<String, serde_json::Value> = headers
-                    .iter()
-                    .zip(row)
-                    .map(|(h, v)| (h.to_ascii_lowercase().replace(' ', "_"), serde_json::Value::String(v.clone())))
-                    .collect();
-                serde_json::Value::Object(m)
-            })
-            .collect();
-        serde_json::to_string_pretty(&list)? + "\n"
+        Layout::remembered(&crate::store::import::sheet_layout(ctx.store()?.conn())?)
     };
-    match &args.output {
-        Some(path) => {
-            let target = files::Target { path: path.clone(), force: args.force };
-            files::write_private(&target, &ctx.db_path, text.as_bytes())?;
-            if ctx.json && format == Format::Csv {
-                output::json(&serde_json::json!({ "file": path.display().to_string(), "rows": rows.len() }));
-            } else if !ctx.json {
-                println!("{} packages written to {}.", rows.len(), path.display());
-            }
-        }
-        None => print!("{text}"),
+    let all = views_in(ctx, &[])?;
+    let Some(path) = &args.output else {
+        write_export(&mut std::io::stdout().lock(), format, &layout, &all, &args)?;
+        return Ok(Exit::Done);
+    };
+    let mut f = PrivateFile::create(&files::Target { path: path.clone(), force: args.force }, &ctx.db_path)?;
+    write_export(&mut f, format, &layout, &all, &args)?;
+    f.finish()?;
+    let n = all.len();
+    if ctx.json {
+        output::json(&serde_json::json!({ "file": path.display().to_string(), "rows": n }));
+    } else {
+        println!("{n} package{} written to {}.", if n == 1 { "" } else { "s" }, path.display());
     }
     Ok(Exit::Done)
 }

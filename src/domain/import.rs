@@ -135,7 +135,9 @@ pub fn merge(before: &Referral, sheet: &Referral, cols: &SheetColumns, hcp_worke
         r.cluster_id = s.cluster_id;
         r.cluster_by_hand = true;
     }
-    if cols.has("Hours Per Week") && s.hours_given {
+    // Hours the sheet states differently from what is stored become stated hours; the same
+    // hours (hcp's own export read back) change nothing.
+    if cols.has("Hours Per Week") && s.hours_given && s.weekly_minutes != r.weekly_minutes {
         r.weekly_minutes = s.weekly_minutes;
         r.hours_given = true;
     } else if !r.hours_given {
@@ -144,6 +146,7 @@ pub fn merge(before: &Referral, sheet: &Referral, cols: &SheetColumns, hcp_worke
     }
     if cols.documents {
         r.docs = s.docs.clone();
+        r.docs_assumed = s.docs_assumed;
     }
     if !hcp_worked && cols.has("Status") {
         r.state = s.state;

@@ -48,6 +48,8 @@ pub struct Referral {
     pub time_critical: Option<String>,
     /// Documents received, in checklist order.
     pub docs: Vec<Item>,
+    /// Imported from a sheet that did not list documents: taken as complete, not received.
+    pub docs_assumed: bool,
     pub authorised_weekly_pence: Option<i64>,
     pub estimated_weekly_pence: Option<i64>,
     pub notes: Option<String>,
@@ -132,6 +134,7 @@ impl Referral {
             risk: None,
             time_critical: None,
             docs: Vec::new(),
+            docs_assumed: false,
             authorised_weekly_pence: None,
             estimated_weekly_pence: None,
             notes: None,

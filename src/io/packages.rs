@@ -54,6 +54,36 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
 /// How many of COLUMNS `export` writes.
 pub const EXPORTED: usize = 30;
 
+/// The columns an export writes: (hcp's column, the header it is written under).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub columns: Vec<(&'static str, String)>,
+}
+
+impl Layout {
+    /// SPEC §12's names and order.
+    pub fn canonical() -> Layout {
+        Layout { columns: COLUMNS[..EXPORTED].iter().map(|(c, _)| (*c, c.to_string())).collect() }
+    }
+
+    /// The last imported sheet's columns, under its own names and in its order, then the rest of
+    /// hcp's columns (so that export → import keeps everything).
+    pub fn remembered(saved: &[(String, String)]) -> Layout {
+        let mut columns: Vec<(&'static str, String)> = saved
+            .iter()
+            .filter_map(|(canonical, header)| {
+                COLUMNS[..EXPORTED].iter().find(|(c, _)| *c == canonical).map(|(c, _)| (*c, header.clone()))
+            })
+            .collect();
+        for (c, _) in &COLUMNS[..EXPORTED] {
+            if !columns.iter().any(|(k, _)| k == c) {
+                columns.push((*c, c.to_string()));
+            }
+        }
+        Layout { columns }
+    }
+}
+
 /// A header as compared: case, spaces and punctuation folded away; `Number` and `#` read as `No`.
 pub fn normalise_header(h: &str) -> String {
     fold(&h.replace('#', " no ")).replace("number", "no")
@@ -245,6 +275,9 @@ mod tests {
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct RowError {
     pub row: usize,
+    /// The client the row is about, when it says: `Zoë Ågren (004524)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
     pub column: String,
     pub value: String,
     pub message: String,
@@ -252,9 +285,11 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let client =
+            self.client.as_deref().map(|c| format!(", {}", crate::domain::text::visible(c))).unwrap_or_default();
         write!(
             f,
-            "row {}, column {}: {} ({})",
+            "row {}{client}, column {}: {} ({})",
             self.row,
             self.column,
             self.message,

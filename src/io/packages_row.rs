@@ -40,7 +40,16 @@ impl Cells<'_> {
     }
     pub fn err(&mut self, col: &str, value: &str, message: impl Into<String>) {
         let column = self.cols.get(col).map(|c| c.1.clone()).unwrap_or_else(|| col.to_string());
-        self.errors.push(RowError { row: self.row, column, value: value.to_string(), message: message.into() });
+        let client = match (
+            self.raw("Client Name").filter(|s| !s.is_empty()),
+            self.raw("Client ID").filter(|s| !s.is_empty()),
+        ) {
+            (Some(n), Some(id)) => Some(format!("{n} ({id})")),
+            (Some(n), None) => Some(n.to_string()),
+            (None, Some(id)) => Some(format!("client {id}")),
+            (None, None) => None,
+        };
+        self.errors.push(RowError { client, row: self.row, column, value: value.to_string(), message: message.into() });
     }
     pub fn required(&mut self, col: &str) -> Option<String> {
         let v = self.text(col);
@@ -83,9 +92,11 @@ impl Cells<'_> {
 
 /// The documents checklist: complete unless the file has a Documents column or a column per
 /// document (SPEC §12).
-fn read_documents(cells: &mut Cells, doc_cols: bool) -> Vec<Item> {
-    let mut docs: BTreeSet<Item> =
-        if cells.cols.contains_key("Documents") { BTreeSet::new() } else { Item::DOCUMENTS.iter().copied().collect() };
+/// With `true` when the sheet said nothing about documents (no column, or an empty Documents
+/// cell and no column per document): they are then taken as complete, not recorded as received.
+fn read_documents(cells: &mut Cells, doc_cols: bool) -> (Vec<Item>, bool) {
+    let assumed = !doc_cols && cells.text("Documents").is_none();
+    let mut docs: BTreeSet<Item> = if assumed { Item::DOCUMENTS.iter().copied().collect() } else { BTreeSet::new() };
     if let Some(list) = cells.text("Documents") {
         for d in list.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
             match Item::parse(d).filter(|i| i.is_document()) {
@@ -116,7 +127,7 @@ fn read_documents(cells: &mut Cells, doc_cols: bool) -> Vec<Item> {
             }
         }
     }
-    docs.into_iter().collect()
+    (docs.into_iter().collect(), assumed)
 }
 
 /// The Notes column, with every unmapped column kept beside it (never dropped).
@@ -186,7 +197,7 @@ pub fn read_row(
     r.referrer_email = cells.text("Referrer Email");
     r.risk = cells.text("Risk");
     r.time_critical = cells.text("Time Critical");
-    r.docs = read_documents(cells, doc_cols);
+    (r.docs, r.docs_assumed) = read_documents(cells, doc_cols);
     r.notes = read_notes(cells, unmapped);
     let cluster = cells.lookup("Cluster", &lk.clusters, "not a known cluster (`hcp cluster list`)");
     if !cells.errors.is_empty() {

@@ -124,3 +124,20 @@ pub fn tune_for_bulk(tx: &Connection) -> Result<()> {
     tx.execute_batch("PRAGMA cache_size = -65536")?;
     Ok(())
 }
+
+/// The last imported sheet's columns: (hcp's column, the sheet's header), in the sheet's order.
+pub fn sheet_layout(conn: &Connection) -> Result<Vec<(String, String)>> {
+    match super::reference::setting(conn, "export.layout")? {
+        Some(json) => serde_json::from_str(&json).map_err(|_| {
+            crate::error::UserError::new(format!("the database holds an unreadable export layout: {json}"))
+                .hint("import the sheet again to set it, or use `export packages --canonical`")
+                .into()
+        }),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Remember an imported sheet's columns, so that `export` writes the sheet the team knows.
+pub fn remember_layout(conn: &Connection, layout: &[(String, String)]) -> Result<()> {
+    super::reference::set_setting(conn, "export.layout", &serde_json::to_string(layout)?)
+}

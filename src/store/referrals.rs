@@ -55,6 +55,7 @@ columns! {
     risk,
     time_critical,
     docs,
+    docs_assumed,
     authorised_weekly_pence,
     estimated_weekly_pence,
     notes,
@@ -114,6 +115,17 @@ fn word_params(states: &[State]) -> (String, Vec<&dyn ToSql>) {
 /// Open referrals of a client (not cancelled or ended).
 pub fn open_for_client(conn: &Connection, client_id: &str) -> Result<Vec<Referral>> {
     select(conn, "WHERE client_id = ?1 AND state NOT IN ('cancelled', 'ended') ORDER BY id", &[&client_id])
+}
+
+/// A client's referral: the open one (newest first), else the newest.
+pub fn for_client(conn: &Connection, client_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM referrals WHERE client_id = ?1
+             ORDER BY state IN ('cancelled', 'ended'), received_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([client_id], |r| r.get(0))
+        .optional()?)
 }
 
 /// Every referral's id, client id and name, for finding by name.

@@ -77,7 +77,12 @@ fn strict_imports_nothing_and_dry_run_writes_nothing() {
     let h = Hcp::new();
     write(&h.path("p.csv"), three_good_one_bad().as_bytes());
     let out = h.run(&["import", "packages", h.path("p.csv").to_str().unwrap(), "--strict"]).code(1);
-    assert!(out.stderr.contains("row 5, column Received") && out.stderr.contains("31/02/2026"), "{}", out.stderr);
+    // The message names the row, the client and the column.
+    assert!(
+        out.stderr.contains("row 5, ") && out.stderr.contains("column Received") && out.stderr.contains("31/02/2026"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(h.json(&["referral", "list"]).as_array().unwrap().len(), 0);
     let v = import(&h, "p.csv", &["--dry-run"], 3);
     assert_eq!(v["new"], 3);
@@ -237,7 +242,12 @@ fn placed_packages_are_really_placed_and_export_round_trips_byte_identical() {
     let (a, b) = (std::fs::read_to_string(&e1).unwrap(), std::fs::read_to_string(&e2).unwrap());
     assert_eq!(a, b);
     assert!(a.contains("\"Keys, with neighbour\""));
-    assert!(a.starts_with("Client ID,Client Name,Postcode,Team,Referrer,Received,Requested Start,Calls Per Day,Minutes Per Call,Hours Per Week,Double Handed,Lives Alone,Known To ACT,Funding,Hospital Discharge,Status,Provider,Offered At,Start Date,Review Date,Notes"));
+    // The sheet the team knows: a BOM for Excel, its columns in its order, then hcp's own.
+    assert!(a.starts_with("\u{feff}Client ID,Client Name,Postcode,Team,Referrer,Received,Requested Start,Calls Per Day,Minutes Per Call,Hours Per Week,Double Handed,Known To ACT,Funding,Status,Provider,Offered At,Start Date,Notes,Lives Alone,Hospital Discharge,Review Date"), "{}", &a[..300]);
+    assert!(a.contains("Ann O'Neill,CT1 2EH,ACT,W One,02/11/2026 09:15,09/11/2026"), "UK dates");
+    assert!(a.contains(",Placed,Alpha Care,"), "statuses in the sheet's words");
+    let canonical = h.run(&["export", "packages", "--canonical", "--no-bom"]).ok();
+    assert!(canonical.stdout.starts_with("Client ID,Client Name,Postcode,Team,Referrer,Received,Requested Start,Calls Per Day,Minutes Per Call,Hours Per Week,Double Handed,Lives Alone,Known To ACT,Funding,Hospital Discharge,Status,Provider,Offered At,Start Date,Review Date,Notes"));
     // And importing the export into the first database changes nothing.
     let v = h.json(&["import", "packages", e1.to_str().unwrap()]);
     assert_eq!((v["unchanged"].as_i64(), v["new"].as_i64(), v["updated"].as_i64()), (Some(6), Some(0), Some(0)));

@@ -2,6 +2,7 @@
 //! and a private database each, the trycmd stories, and the --help tree snapshot.
 
 mod allocation;
+mod desk;
 mod fidelity;
 mod foundation;
 mod help;

@@ -32,6 +32,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             let row = i + 2;
             let Ok(rec) = rec else {
                 errors.push(RowError {
+                    client: None,
                     row,
                     column: "-".into(),
                     value: String::new(),
@@ -44,6 +45,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 Ok(c) => c,
                 Err(_) => {
                     errors.push(RowError {
+                        client: None,
                         row,
                         column: "cluster".into(),
                         value: get(ci),
@@ -54,6 +56,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             };
             let Ok(rank) = get(ri).parse::<i64>() else {
                 errors.push(RowError {
+                    client: None,
                     row,
                     column: "rank".into(),
                     value: get(ri),
@@ -65,6 +68,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 Ok(p) => p,
                 Err(_) => {
                     errors.push(RowError {
+                        client: None,
                         row,
                         column: "provider".into(),
                         value: get(pi),
@@ -75,6 +79,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             };
             if providers::get(tx, provider.id)?.facts().contract != crate::domain::model::ProviderType::Contracted {
                 errors.push(RowError {
+                    client: None,
                     row,
                     column: "provider".into(),
                     value: get(pi),

@@ -34,6 +34,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 Ok(r) => r,
                 Err(e) => {
                     errors.push(RowError {
+                        client: None,
                         row,
                         column: "-".into(),
                         value: String::new(),
@@ -48,6 +49,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 Ok(a) => a.id,
                 Err(_) => {
                     errors.push(RowError {
+                        client: None,
                         row,
                         column: "area".into(),
                         value: area,
@@ -58,6 +60,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             };
             if reference::place_of_msoa(tx, &msoa)?.is_none() {
                 errors.push(RowError {
+                    client: None,
                     row,
                     column: "msoa_code".into(),
                     value: msoa,
@@ -67,6 +70,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             }
             if cluster.is_empty() {
                 errors.push(RowError {
+                    client: None,
                     row,
                     column: "cluster".into(),
                     value: cluster,

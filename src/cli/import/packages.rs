@@ -9,6 +9,7 @@ use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::import::SheetColumns;
 use crate::error::UserError;
+use crate::io::files;
 use crate::io::packages::{self as sheet, match_header, normalise_header};
 use crate::store::{import, referrals};
 use anyhow::Result;
@@ -45,6 +46,10 @@ pub struct Args {
     /// utf-8 or windows-1252 (default: detected).
     #[arg(long, value_name = "ENC")]
     pub encoding: Option<String>,
+    /// Write the rejected rows, as they were, with the reason, to this CSV file (so nothing
+    /// from the sheet silently disappears).
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Default, serde::Serialize)]
@@ -89,6 +94,7 @@ fn load_map(path: &std::path::Path) -> Result<HashMap<String, String>> {
 
 /// The sheet as read: its rows and how its columns map onto hcp's.
 pub struct Sheet {
+    pub headers: csv::StringRecord,
     pub records: Vec<csv::StringRecord>,
     pub cols: FxHashMap<&'static str, (usize, String)>,
     pub unmapped: Vec<(usize, String)>,
@@ -174,10 +180,31 @@ fn read_sheet(args: &Args) -> Result<Sheet> {
         return Err(UserError::new(format!("{} has a header row but no packages", args.file.display())).into());
     }
     let doc_cols = DOCUMENT_COLUMNS.iter().any(|c| cols.contains_key(c));
-    Ok(Sheet { records, cols, unmapped, doc_cols })
+    Ok(Sheet { headers, records, cols, unmapped, doc_cols })
+}
+
+/// The rejected rows as they were, each with why, for the team to correct and import again.
+fn write_rejects(path: &std::path::Path, db: &std::path::Path, sheet: &Sheet, sum: &Summary) -> Result<()> {
+    let mut why: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for e in &sum.errors {
+        why.entry(e.row).or_default().push(format!("{}: {} ({})", e.column, e.message, e.value));
+    }
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    w.write_record(sheet.headers.iter().chain(["Rejected because"]))?;
+    for (row, reasons) in &why {
+        if let Some(rec) = sheet.records.get(row.saturating_sub(2)) {
+            w.write_record(rec.iter().map(str::to_string).chain([reasons.join("; ")]))?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    files::write_private(&files::Target { path: path.to_path_buf(), force: false }, db, &bytes)?;
+    Ok(())
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
+    if let Some(p) = &args.rejects {
+        files::check(&files::Target { path: p.clone(), force: false }, &ctx.db_path)?;
+    }
     let sheet = read_sheet(&args)?;
     let rules = ctx.rules()?;
     let (now, now_s, user, json) = (ctx.now, ctx.now_str(), ctx.user.clone(), ctx.json);
@@ -188,7 +215,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         unmapped_columns: sheet.unmapped.iter().map(|u| u.1.clone()).collect(),
         ..Default::default()
     };
-    if sheet.cols.contains_key("Review Date") {
+    let review_dates = sheet
+        .cols
+        .get("Review Date")
+        .is_some_and(|(i, _)| sheet.records.iter().any(|r| r.get(*i).is_some_and(|c| !c.trim().is_empty())));
+    if review_dates {
         sum.warnings.push("the Review Date column is read and checked but not stored: hcp sets review dates itself when a placement is confirmed".into());
     }
     let sheet_cols = SheetColumns {
@@ -237,10 +268,25 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let strict_fail = args.strict && w.sum.rejected > 0;
         let commit = !args.dry_run && !strict_fail && (w.sum.new + w.sum.updated) > 0;
         if commit {
+            let mut layout: Vec<(usize, String, String)> =
+                sheet.cols.iter().map(|(c, (i, h))| (*i, c.to_string(), h.clone())).collect();
+            layout.sort();
+            import::remember_layout(tx, &layout.into_iter().map(|(_, c, h)| (c, h)).collect::<Vec<_>>())?;
             return Ok((w.finish()?, true));
         }
         Ok((w.sum, false))
     })?;
+    if let (Some(p), true) = (&args.rejects, sum.rejected > 0) {
+        write_rejects(p, &ctx.db_path, &sheet, &sum)?;
+        if !json {
+            eprintln!(
+                "The {} rejected row{} are in {}.",
+                sum.rejected,
+                if sum.rejected == 1 { "" } else { "s" },
+                p.display()
+            );
+        }
+    }
     report(&sum, &args, &file_name, json)
 }
 

@@ -311,6 +311,7 @@ fn apply_documents(r: &mut Referral, a: &PackageArgs) -> Result<()> {
                 .hint(format!("use one of: {}", Item::document_names()))
         })?;
         r.add_doc(item);
+        r.docs_assumed = false;
     }
     if let Some(v) = &a.authorised_weekly {
         r.authorised_weekly_pence = Some(weekly_amount("authorised-weekly", v)?);

@@ -8,10 +8,16 @@ use crate::domain::text::show_pence;
 
 /// Show one referral: state, RAG, days waiting, place, package, documents, offers, deadlines.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp referral show 12\n  hcp referral show 12 --json")]
+#[command(
+    after_help = "Example:\n  hcp referral show 12\n  hcp referral show --client 004524\n  hcp referral show 12 --json"
+)]
 pub struct Args {
     /// The referral id.
-    pub id: i64,
+    #[arg(required_unless_present = "client", conflicts_with = "client")]
+    pub id: Option<i64>,
+    /// The client's Swift/AIS id instead: their open referral (or their latest).
+    #[arg(long, value_name = "ID")]
+    pub client: Option<String>,
     /// Show rates and costs (hidden otherwise: they are commercially sensitive).
     #[arg(long)]
     pub show_rates: bool,
@@ -21,8 +27,16 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let rules = ctx.rules()?;
     let now = ctx.now;
     let json = ctx.json;
-    let conn = &ctx.store()?.conn();
-    let v = view::load(conn, &rules, now, args.id)?;
+    let conn = ctx.store()?.conn();
+    let id = match (&args.client, args.id) {
+        (Some(client), _) => crate::store::referrals::for_client(conn, client.trim())?.ok_or_else(|| {
+            crate::error::UserError::new(format!("no referral for client {}", client.trim()))
+                .hint("`hcp referral find TEXT` finds by Swift id or name")
+        })?,
+        (None, Some(id)) => id,
+        (None, None) => unreachable!("clap requires an id or --client"),
+    };
+    let v = view::load(conn, &rules, now, id)?;
     if json {
         let j = v.to_json(now);
         if args.show_rates {
@@ -133,7 +147,12 @@ pub fn print_card(v: &ReferralView) {
         rows.push(("Flags".into(), flags.join("; ")));
     }
     let words = |items: &[crate::domain::model::Item]| items.iter().map(|i| i.plain()).collect::<Vec<_>>().join(", ");
-    rows.push(("Documents".into(), if r.docs.is_empty() { "none".into() } else { words(&r.docs) }));
+    let docs = match (r.docs_assumed, r.docs.is_empty()) {
+        (true, _) => "taken as complete at import (the sheet did not list them)".to_string(),
+        (false, true) => "none".into(),
+        (false, false) => words(&r.docs),
+    };
+    rows.push(("Documents".into(), docs));
     if !r.missing.is_empty() {
         rows.push(("Missing".into(), words(&r.missing)));
     }
