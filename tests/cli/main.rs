@@ -9,6 +9,7 @@ mod help;
 mod house;
 mod import;
 mod intake;
+mod readme;
 mod stories;
 mod support;
 mod waiting;
