@@ -82,7 +82,7 @@ pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let (now, json, colour) = (ctx.now, ctx.json, ctx.stdout_is_terminal);
+    let (now, json, screen) = (ctx.now, ctx.json, ctx.screen);
     let items = worklist(ctx, args.area.as_deref(), args.mine)?;
     if json {
         output::json(&items);
@@ -92,7 +92,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         println!("Nothing due.");
         return Ok(Exit::Done);
     }
-    let mut t = output::table(&["due", "left", "referral", "client", "what", "provider"]);
+    let mut t = output::table(&["Due", "Left", "Referral", "Client", "What", "Provider"]);
+    if screen.colour {
+        t.enforce_styling();
+    }
     for i in &items {
         let mins = i.minutes_left;
         let left = if mins < 0 {
@@ -111,7 +114,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             comfy_table::Cell::new(&i.description),
             comfy_table::Cell::new(output::clean(&i.provider.clone().unwrap_or_default())),
         ];
-        if i.due_at < now && colour {
+        if i.due_at < now && screen.colour {
             row = row.into_iter().map(|c| c.fg(comfy_table::Color::Red)).collect();
         }
         t.add_row(row);

@@ -172,10 +172,21 @@ pub fn fitted(screen: &Screen, cols: &[Col], rows: &[Vec<Text>]) -> Table {
         }
     }
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
+    // ASCII borders: every terminal and font shows them, and a line's bytes are its columns
+    // (so tools that count bytes see what the eye sees).
+    t.load_preset(comfy_table::presets::ASCII_FULL_CONDENSED);
     match screen.width {
         Some(w) => {
-            t.set_content_arrangement(ContentArrangement::Dynamic).set_width(w);
+            // Leave room for letters that take more than one byte (ś, Ł) in the widest row.
+            let extra = rows
+                .iter()
+                .map(|r| {
+                    keep.iter().filter_map(|&i| r.get(i)).map(|c| c.text.len() - c.text.chars().count()).sum::<usize>()
+                })
+                .max()
+                .unwrap_or(0)
+                .min(w as usize / 8);
+            t.set_content_arrangement(ContentArrangement::Dynamic).set_width(w.saturating_sub(extra as u16));
         }
         None => {
             t.set_content_arrangement(ContentArrangement::Disabled);
