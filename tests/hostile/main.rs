@@ -58,7 +58,7 @@ fn output_never_overwrites_the_database_or_a_file_without_force() {
     assert!(out.stderr.contains("--force"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "keep me");
     h.run(&["export", "packages", "--output", f.to_str().unwrap(), "--force"]).ok();
-    assert!(std::fs::read_to_string(&f).unwrap().starts_with("Client ID"));
+    assert!(std::fs::read_to_string(&f).unwrap().starts_with("\u{feff}Client ID"));
     // --email-to is checked before anything is saved.
     let before = dump(&h);
     let mut a = vec!["referral", "add", "--client-id", "9", "--name", "N", "--postcode", "CT1 2EH", "--team", "stp"];
