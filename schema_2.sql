@@ -50,6 +50,10 @@ CREATE TABLE referrals_v2 (
     list_date               TEXT,
     parent_id               INTEGER REFERENCES referrals(id),
     handback                INTEGER NOT NULL DEFAULT 0,
+    handback_reason         TEXT CHECK (handback_reason IN ('client-choice', 'call-times', 'capacity', 'staffing', 'risk', 'other', 'notice')),
+    handback_notified       TEXT,
+    handback_end            TEXT,
+    handback_provider_id    INTEGER REFERENCES providers(id),
     minor_change            INTEGER NOT NULL DEFAULT 0,
     provider_id             INTEGER REFERENCES providers(id),
     placement_type          TEXT CHECK (placement_type IN ('contract', 'exception', 'indi')),
@@ -165,3 +169,25 @@ DROP TRIGGER events_no_update;
 -- Capacity reports are withdrawn, never deleted (`hcp capacity remove`).
 ALTER TABLE capacity ADD COLUMN withdrawn_at TEXT;
 ALTER TABLE capacity ADD COLUMN withdrawn_by TEXT;
+
+-- Provider exits (seed 001): one row per exit, and the tracker — one row per affected client.
+CREATE TABLE provider_exits (
+    id                   INTEGER PRIMARY KEY,
+    provider_id          INTEGER NOT NULL REFERENCES providers(id),
+    exit_type            TEXT NOT NULL CHECK (exit_type IN ('enforced', 'planned', 'emergency')),
+    notified_at          TEXT NOT NULL,
+    end_date             TEXT NOT NULL,
+    opened_at            TEXT NOT NULL,
+    opened_by            TEXT NOT NULL
+) STRICT;
+CREATE INDEX provider_exits_provider ON provider_exits(provider_id);
+CREATE TABLE exit_clients (
+    exit_id              INTEGER NOT NULL REFERENCES provider_exits(id),
+    referral_id          INTEGER NOT NULL REFERENCES referrals(id),
+    incoming_provider_id INTEGER REFERENCES providers(id),
+    contacted_at         TEXT,
+    sdo_shared_at        TEXT,
+    safety_check_at      TEXT,
+    in_hospital          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (exit_id, referral_id)
+) STRICT, WITHOUT ROWID;

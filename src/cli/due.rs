@@ -27,7 +27,8 @@ pub struct Args {
 /// One line of the worklist (SPEC §17 `due` JSON).
 #[derive(Debug, Serialize)]
 pub struct DueItem {
-    pub referral: i64,
+    /// The referral, or none for a provider's deadline (a teleconference, an exit debrief).
+    pub referral: Option<i64>,
     #[serde(skip)]
     pub name: String,
     pub what: DueKind,
@@ -65,7 +66,7 @@ pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result
                 None => d.kind.plain().to_string(),
             };
             items.push(DueItem {
-                referral: r.id,
+                referral: Some(r.id),
                 name: r.name.clone(),
                 what: d.kind,
                 description,
@@ -77,8 +78,84 @@ pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result
             });
         }
     }
+    if mine.is_none() {
+        items.extend(provider_deadlines(conn, now)?);
+    }
     items.sort_by(|a, b| a.due_at.cmp(&b.due_at).then(a.referral.cmp(&b.referral)));
     Ok(items)
+}
+
+fn item(
+    referral: Option<i64>,
+    name: String,
+    kind: DueKind,
+    note: String,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+    provider: Option<String>,
+) -> DueItem {
+    DueItem {
+        referral,
+        name,
+        what: kind,
+        description: format!("{}: {note}", kind.plain()),
+        due: json_instant(due),
+        due_at: due,
+        overdue: due < now,
+        minutes_left: (due - now).num_minutes(),
+        provider,
+    }
+}
+
+/// Deadlines about providers (SPEC §9): the ASM's teleconferences after a multiple handback, an
+/// exit's debrief (two weeks) and SWIFT contract review (three months after the exit), and a
+/// sanctioned provider's current clients to review while no joint decision covers them.
+fn provider_deadlines(conn: &rusqlite::Connection, now: DateTime<Utc>) -> anyhow::Result<Vec<DueItem>> {
+    use crate::domain::waiting::Rule;
+    let mut out = Vec::new();
+    for e in crate::store::escalations::list(conn, true, None)? {
+        let (kind, after) = match e.rule {
+            Rule::MultipleHandbackTeleconference => (DueKind::Teleconference, chrono::Duration::hours(24)),
+            Rule::ProviderTeleconference => (DueKind::Teleconference, chrono::Duration::hours(48)),
+            Rule::ExitDebrief => (DueKind::ExitDebrief, chrono::Duration::days(14)),
+            _ => continue,
+        };
+        let p = e.provider.clone().unwrap_or_default();
+        out.push(item(None, p.clone(), kind, e.note.clone().unwrap_or_default(), e.raised_at + after, now, Some(p)));
+    }
+    for x in crate::store::exits::all(conn)? {
+        let review = x.end_date.checked_add_months(chrono::Months::new(3)).unwrap_or(x.end_date);
+        // Shown from the exit until a fortnight after the review date.
+        if crate::domain::dates::london_date(now) <= review + chrono::Duration::days(14) {
+            let due = crate::domain::dates::end_of_london_day(review);
+            out.push(item(
+                None,
+                x.provider.clone(),
+                DueKind::ContractReview,
+                format!("{} exit", x.exit_type),
+                due,
+                now,
+                Some(x.provider.clone()),
+            ));
+        }
+    }
+    for p in providers::list(conn)?.into_iter().filter(|p| p.sanctioned) {
+        for r in referrals::placed_with(conn, p.id)? {
+            let allowed = crate::store::escalations::decisions_for(conn, r.id)?.allowed_sanctioned.contains(&p.id);
+            if !allowed {
+                out.push(item(
+                    Some(r.id),
+                    r.name.clone(),
+                    DueKind::SanctionReview,
+                    format!("{} is under sanction", p.name),
+                    now,
+                    now,
+                    Some(p.name.clone()),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
@@ -109,7 +186,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         let mut row = vec![
             comfy_table::Cell::new(show_instant(i.due_at)),
             comfy_table::Cell::new(left),
-            comfy_table::Cell::new(i.referral),
+            comfy_table::Cell::new(i.referral.map(|r| r.to_string()).unwrap_or_default()),
             comfy_table::Cell::new(output::clean(&i.name)),
             comfy_table::Cell::new(&i.description),
             comfy_table::Cell::new(output::clean(&i.provider.clone().unwrap_or_default())),

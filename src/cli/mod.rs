@@ -12,9 +12,11 @@ pub mod demo;
 pub mod docs;
 pub mod due;
 pub mod escalate;
+pub mod exit;
 pub mod export;
 pub mod financial_assessment;
 pub mod form_sent;
+pub mod handback;
 pub mod history;
 mod history_words;
 pub mod import;
@@ -99,6 +101,11 @@ pub enum Command {
     Offer(offer::Args),
     Respond(respond::Args),
     FormSent(form_sent::Args),
+    /// A provider hands a package back, or gives notice on several (`handback multiple`).
+    Handback(handback::Args),
+    /// The provider-exit tracker: status, update, report.
+    #[command(subcommand)]
+    Exit(exit::Command),
     Indi(indi::Args),
     Confirm(confirm::Args),
     Sdo(sdo::Args),
@@ -177,6 +184,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
         Command::Offer(a) => offer::run(ctx, a),
         Command::Respond(a) => respond::run(ctx, a),
         Command::FormSent(a) => form_sent::run(ctx, a),
+        Command::Handback(a) => handback::run(ctx, a),
+        Command::Exit(c) => exit::run(ctx, c),
         Command::Indi(a) => indi::run(ctx, a),
         Command::Confirm(a) => confirm::run(ctx, a),
         Command::Sdo(a) => sdo::run(ctx, a),

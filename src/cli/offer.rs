@@ -52,7 +52,8 @@ pub fn allocate(conn: &Connection, v: &ReferralView, now: DateTime<Utc>) -> Resu
     let area_id = reference::area_of_cluster(conn, cluster_id)?;
     let ladder = providers::ladder(conn, cluster_id, area_id)?;
     let facts: Vec<_> = v.offers.iter().map(|o| o.facts()).collect();
-    let decisions = escalations::decisions_for(conn, v.r.id)?;
+    let mut decisions = escalations::decisions_for(conn, v.r.id)?;
+    decisions.handed_back.extend(v.r.handback_provider_id);
     Ok(candidates(&ladder, &facts, &decisions, now))
 }
 
@@ -197,7 +198,8 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             Some(p) => Pick::Named { provider: p, reason: args.reason.clone().unwrap_or_default() },
             None => Pick::Next,
         };
-        let decisions = escalations::decisions_for(tx, v.r.id)?;
+        let mut decisions = escalations::decisions_for(tx, v.r.id)?;
+        decisions.handed_back.extend(v.r.handback_provider_id);
         let choice = choose(&a, pick, &decisions, v.r.id)?;
         let placement = choice.placement_type;
         let provider_email = providers::get(tx, choice.provider_id)?.email;

@@ -46,7 +46,7 @@ pub fn list_facts(r: &Referral, state: State) -> ListFacts {
         start: r.start_date,
         hospital_discharge: r.hospital_discharge,
         overstayer: r.in_keah,
-        handback_care_ends: None,
+        handback_care_ends: r.handback_end.filter(|_| r.handback && state.on_list()),
     }
 }
 
@@ -70,7 +70,11 @@ impl Names {
 /// Build the view from a referral and its offers (oldest first).
 pub fn build(names: &Names, rules: &Rules, now: DateTime<Utc>, r: Referral, offers: Vec<Offer>) -> ReferralView {
     let latest = offers.last().map(|o| o.facts());
-    let state = effective_state(r.state, latest.as_ref(), now);
+    let mut state = effective_state(r.state, latest.as_ref(), now);
+    // Handed back for the client's choice: the package ends when care ends.
+    if crate::domain::handback::ended_by_handback(&r, london_date(now)) {
+        state = State::Ended;
+    }
     let facts = list_facts(&r, state);
     let today = london_date(now);
     let rag = rag(&facts, &rules.calendar, &rules.thresholds, today);

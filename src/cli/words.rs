@@ -3,8 +3,8 @@
 //! `--help`, and names them in the error for a word it does not know (exit 2).
 
 use crate::domain::model::{
-    ClientGroup, CqcRating, Decision, DeclineReason, Funding, PlacementType, ProviderStatus, ProviderType, Rag,
-    RateType, Service, State, Team, Word,
+    ClientGroup, CqcRating, Decision, DeclineReason, ExitType, Funding, HandbackReason, PlacementType, ProviderStatus,
+    ProviderType, Rag, RateType, Service, State, Team, Word,
 };
 use crate::domain::waiting::{Recipient, Rule};
 use clap::builder::{PossibleValue, TypedValueParser, ValueParserFactory};
@@ -70,7 +70,9 @@ word_args!(
     Recipient,
     ClientGroup,
     Service,
-    RateType
+    RateType,
+    HandbackReason,
+    ExitType
 );
 
 #[cfg(test)]

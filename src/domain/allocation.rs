@@ -44,6 +44,8 @@ pub struct Decisions {
     pub allowed_sanctioned: BTreeSet<i64>,
     /// Offers whose later start the ASM refused: the provider counts as having declined.
     pub refused_future_start: BTreeSet<i64>,
+    /// Providers that handed this package back: never offered it again.
+    pub handed_back: BTreeSet<i64>,
 }
 
 /// Why nobody can be approached yet.
@@ -227,6 +229,9 @@ fn bar(
     now: DateTime<Utc>,
 ) -> Option<String> {
     // The latest offer to this provider on this referral decides its standing.
+    if decisions.handed_back.contains(&p.id) {
+        return Some("handed this package back".into());
+    }
     if let Some(o) = offers.iter().filter(|o| o.provider_id == p.id).max_by_key(|o| (o.offered_at, o.id)) {
         if decisions.refused_future_start.contains(&o.id) {
             return Some("offered a later start; the ASM refused it".into());
@@ -567,6 +572,7 @@ mod tests {
                     approach_next: if approach { offers.iter().map(|o| o.id).collect() } else { BTreeSet::new() },
                     allowed_sanctioned: BTreeSet::new(),
                     refused_future_start: BTreeSet::new(),
+                    handed_back: BTreeSet::new(),
                 };
                 (Ladder { clustered, other_contracted: other, non_contracted: non }, offers, decisions, now_min)
             })

@@ -260,6 +260,33 @@ words!(
 );
 
 words!(
+    /// Why a provider hands a package back (SPEC §9): a client's choice or call-time preference
+    /// ends the package; any other reason puts it back on the list. `notice` is a provider's notice
+    /// covering several clients (a multiple handback or an exit).
+    HandbackReason {
+        ClientChoice = "client-choice",
+        CallTimes = "call-times",
+        Capacity = "capacity",
+        Staffing = "staffing",
+        Risk = "risk",
+        Other = "other",
+        Notice = "notice",
+    }
+);
+
+impl HandbackReason {
+    /// Guidance, individual handback: the client's choice or preference of call times is not re-added.
+    pub fn re_added(self) -> bool {
+        !matches!(self, HandbackReason::ClientChoice | HandbackReason::CallTimes)
+    }
+}
+
+words!(
+    /// How a provider leaves the market (seed 001).
+    ExitType { Enforced = "enforced", Planned = "planned", Emergency = "emergency" }
+);
+
+words!(
     /// The client group (flexible care is for older people and physical disability, seed 004).
     ClientGroup {
         OlderPeople = "older-people",

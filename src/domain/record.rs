@@ -3,7 +3,8 @@
 //! `domain::lifecycle` changes them; `cli` shows them.
 
 use super::model::{
-    ClientGroup, Decision, DeclineReason, Funding, Item, PlacementType, RateType, Response, Service, State, Team, Tier,
+    ClientGroup, Decision, DeclineReason, Funding, HandbackReason, Item, PlacementType, RateType, Response, Service,
+    State, Team, Tier,
 };
 use super::responses::OfferFacts;
 use super::waiting::{Recipient, Rule};
@@ -59,6 +60,13 @@ pub struct Referral {
     pub list_date: Option<DateTime<Utc>>,
     pub parent_id: Option<i64>,
     pub handback: bool,
+    pub handback_reason: Option<HandbackReason>,
+    /// When the provider's notice came.
+    pub handback_notified: Option<DateTime<Utc>>,
+    /// The last day the provider gives care.
+    pub handback_end: Option<NaiveDate>,
+    /// The provider that handed it back.
+    pub handback_provider_id: Option<i64>,
     pub minor_change: bool,
     pub provider_id: Option<i64>,
     pub placement_type: Option<PlacementType>,
@@ -143,6 +151,10 @@ impl Referral {
             list_date: None,
             parent_id: None,
             handback: false,
+            handback_reason: None,
+            handback_notified: None,
+            handback_end: None,
+            handback_provider_id: None,
             minor_change: false,
             provider_id: None,
             placement_type: None,

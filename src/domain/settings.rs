@@ -48,6 +48,7 @@ pub const SETTINGS: &[Setting] = &[
         "minutes a week hours may differ from calls × minutes × days",
     ),
     setting("referral.self_funder_grace_days", 5, 0, 60, "KEaH self-funders' grace period in working days"),
+    setting("exit.high_hours_minutes", 840, 60, 10_080, "exit tracker: minutes a week that count as high hours (14 h)"),
 ];
 
 pub fn find(key: &str) -> Option<&'static Setting> {

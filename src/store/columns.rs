@@ -6,8 +6,8 @@
 
 use crate::domain::dates::{load_instant, store_instant};
 use crate::domain::model::{
-    ClientGroup, CqcRating, Decision, DeclineReason, Funding, Item, PlacementType, ProviderStatus, ProviderType,
-    RateType, Response, Service, State, Team, Tier,
+    ClientGroup, CqcRating, Decision, DeclineReason, ExitType, Funding, HandbackReason, Item, PlacementType,
+    ProviderStatus, ProviderType, RateType, Response, Service, State, Team, Tier,
 };
 use crate::domain::waiting::{Recipient, Rule};
 use crate::error::UserError;
@@ -172,6 +172,8 @@ word_columns! {
     ClientGroup => "client group",
     Service => "service",
     RateType => "rate type",
+    HandbackReason => "handback reason",
+    ExitType => "exit type",
 }
 
 /// A list kept as a JSON array of words (documents, missing items).

@@ -6,6 +6,7 @@ pub mod capacity;
 pub mod columns;
 pub mod escalations;
 pub mod events;
+pub mod exits;
 pub mod import;
 pub mod lifecycle;
 pub mod offers;

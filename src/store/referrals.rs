@@ -64,6 +64,10 @@ columns! {
     list_date,
     parent_id,
     handback,
+    handback_reason,
+    handback_notified,
+    handback_end,
+    handback_provider_id,
     minor_change,
     provider_id,
     placement_type,
@@ -126,6 +130,20 @@ pub fn for_client(conn: &Connection, client_id: &str) -> Result<Option<i64>> {
         )?
         .query_row([client_id], |r| r.get(0))
         .optional()?)
+}
+
+/// The packages placed with a provider (accepted, confirmed or active), by id.
+pub fn placed_with(conn: &Connection, provider_id: i64) -> Result<Vec<Referral>> {
+    select(conn, "WHERE provider_id = ?1 AND state IN ('accepted', 'confirmed', 'active') ORDER BY id", &[&provider_id])
+}
+
+/// Referrals by id (those that exist), in id order.
+pub fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Referral>> {
+    let mut out = Vec::new();
+    for id in ids {
+        out.extend(get(conn, *id)?);
+    }
+    Ok(out)
 }
 
 /// Every referral's id, client id and name, for finding by name.

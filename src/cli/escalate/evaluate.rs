@@ -43,7 +43,9 @@ fn evaluate(tx: &Connection, rules: &Rules, now: DateTime<Utc>, user: &str, area
                     std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::hash_map::Entry::Vacant(e) => e.insert(providers::ladder(tx, c, a)?),
                 };
-                candidates(ladder, &os, &escalations::decisions_for(tx, r.id)?, now).needs
+                let mut decisions = escalations::decisions_for(tx, r.id)?;
+                decisions.handed_back.extend(r.handback_provider_id);
+                candidates(ladder, &os, &decisions, now).needs
             }
             _ => None,
         };
