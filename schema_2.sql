@@ -191,3 +191,19 @@ CREATE TABLE exit_clients (
     in_hospital          INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (exit_id, referral_id)
 ) STRICT, WITHOUT ROWID;
+
+-- CQC's own files (`hcp import cqc-directory`, `hcp import cqc-ratings`): each Kent homecare
+-- location, the provider it belongs to (by CQC Provider ID or by name), its latest check and
+-- its overall rating; the provider's rating is its locations' most recent overall rating.
+CREATE TABLE cqc_locations (
+    location_id      TEXT PRIMARY KEY,
+    cqc_provider_id  TEXT,
+    provider_id      INTEGER REFERENCES providers(id),
+    name             TEXT NOT NULL,
+    postcode         TEXT,
+    last_checked     TEXT,
+    overall_rating   TEXT CHECK (overall_rating IN ('outstanding', 'good', 'requires-improvement', 'inadequate', 'not-rated')),
+    rating_published TEXT
+) STRICT;
+CREATE INDEX cqc_locations_provider ON cqc_locations(provider_id);
+ALTER TABLE providers ADD COLUMN cqc_rating_date TEXT;

@@ -1,5 +1,6 @@
 //! Files and messages: CSV import/export, emails and the anonymised offer message.
 
+pub mod cqc;
 pub mod email;
 pub mod files;
 pub mod packages;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod capacity;
 pub mod columns;
+pub mod cqc;
 pub mod escalations;
 pub mod events;
 pub mod exits;

@@ -21,6 +21,8 @@ pub struct Provider {
     pub cqc_id: Option<String>,
     /// The date of CQC's latest check, from its files.
     pub cqc_checked: Option<NaiveDate>,
+    /// When the rating was published (from CQC's ratings file).
+    pub cqc_rating_date: Option<NaiveDate>,
     pub exceptions_list: bool,
     pub sanctioned: bool,
     pub status: ProviderStatus,
@@ -49,7 +51,7 @@ impl Provider {
 
 const COLS: &str =
     "p.id, p.name, p.type, p.cqc_rating, p.exceptions_list, p.sanctioned, p.status, p.email, p.senior_email,
-    p.sanction_note, p.cqc_id, p.cqc_checked, p.flex";
+    p.sanction_note, p.cqc_id, p.cqc_checked, p.flex, p.cqc_rating_date";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Provider> {
     let id: i64 = r.get(0)?;
@@ -72,6 +74,7 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Provider> {
         cqc_id: col!(10, "cqc_id"),
         cqc_checked: col!(11, "cqc_checked"),
         flex: col!(12, "flex"),
+        cqc_rating_date: col!(13, "cqc_rating_date"),
         areas: Vec::new(),
         clusters: Vec::new(),
     })

@@ -2,6 +2,7 @@
 
 pub mod cluster_providers;
 pub mod clusters;
+pub mod cqc;
 pub mod packages;
 pub mod rows;
 
@@ -14,6 +15,10 @@ pub enum Command {
     Packages(packages::Args),
     Clusters(clusters::Args),
     ClusterProviders(cluster_providers::Args),
+    /// CQC's care directory: link Kent homecare locations to providers, record their latest check.
+    CqcDirectory(cqc::DirectoryArgs),
+    /// CQC's ratings file: each provider's most recent overall rating.
+    CqcRatings(cqc::RatingsArgs),
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
@@ -21,6 +26,8 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
         Command::Packages(a) => packages::run(ctx, a),
         Command::Clusters(a) => clusters::run(ctx, a),
         Command::ClusterProviders(a) => cluster_providers::run(ctx, a),
+        Command::CqcDirectory(a) => cqc::directory(ctx, a),
+        Command::CqcRatings(a) => cqc::ratings(ctx, a),
     }
 }
 

@@ -13,7 +13,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let json = ctx.json;
+    let (json, ctx_today) = (ctx.json, ctx.today());
     let conn = ctx.store()?.conn();
     let p = providers::get(conn, reference::find_provider(conn, &args.name)?.id)?;
     if json {
@@ -41,5 +41,29 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         output::row(&mut t, vec![k.to_string(), v]);
     }
     println!("{t}");
+    if let Some(d) = p.cqc_rating_date {
+        let months = (ctx_today - d).num_days() / 30;
+        if months >= 12 {
+            output::warn(format!(
+                "the CQC rating is from {} ({months} months ago): check CQC for a newer inspection",
+                d.format("%d/%m/%Y")
+            ));
+        } else {
+            println!("CQC rating published {} ({months} months ago).", d.format("%d/%m/%Y"));
+        }
+    }
+    let locations = crate::store::cqc::locations_of(conn, p.id)?;
+    if !locations.is_empty() {
+        println!("CQC locations:");
+        for (id, name, pc, checked, rating, _) in locations {
+            println!(
+                "  {id} {name} ({}) — checked {}, rated {}",
+                pc.unwrap_or_default(),
+                checked.unwrap_or_else(|| "-".into()),
+                rating.unwrap_or_else(|| "-".into())
+            );
+        }
+    }
+
     Ok(Exit::Done)
 }
