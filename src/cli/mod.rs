@@ -27,6 +27,7 @@ pub mod output;
 pub mod provider;
 pub mod record;
 pub mod referral;
+pub mod report;
 pub mod respond;
 pub mod sdo;
 pub mod settings;
@@ -111,6 +112,9 @@ pub enum Command {
     Sdo(sdo::Args),
     FinancialAssessment(financial_assessment::Args),
     Escalate(escalate::Args),
+    /// Reports: the weekly wash-up.
+    #[command(subcommand)]
+    Report(report::Command),
     Due(due::Args),
     History(history::Args),
     /// Providers: add, list, show, update, sanction.
@@ -191,6 +195,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
         Command::Sdo(a) => sdo::run(ctx, a),
         Command::FinancialAssessment(a) => financial_assessment::run(ctx, a),
         Command::Escalate(a) => escalate::run(ctx, a),
+        Command::Report(c) => report::run(ctx, c),
         Command::Due(a) => due::run(ctx, a),
         Command::History(a) => history::run(ctx, a),
         Command::Provider(c) => provider::run(ctx, c),

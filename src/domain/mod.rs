@@ -20,3 +20,4 @@ pub mod stats;
 pub mod text;
 pub mod transition;
 pub mod waiting;
+pub mod washup;

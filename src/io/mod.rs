@@ -5,3 +5,5 @@ pub mod email;
 pub mod files;
 pub mod packages;
 pub mod packages_row;
+pub mod washup;
+pub mod washup_html;

@@ -110,6 +110,18 @@ fn select(conn: &Connection, where_sql: &str, params: &[&dyn ToSql]) -> Result<V
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The referrals of an area that a report for [start, end) must look at: created before the
+/// end, and either changed since the start or still on the list (a referral unchanged since
+/// before the start and off the list has nothing to report).
+pub fn for_report(conn: &Connection, area_id: i64, start: &str, end: &str) -> Result<Vec<Referral>> {
+    select(
+        conn,
+        "WHERE cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) AND created_at < ?3 \
+         AND (updated_at >= ?2 OR state IN ('waiting', 'offered', 'considering')) ORDER BY id",
+        &[&area_id, &start, &end],
+    )
+}
+
 /// `?1,?2,…` for a list of words, and the words as parameters.
 fn word_params(states: &[State]) -> (String, Vec<&dyn ToSql>) {
     let placeholders = (1..=states.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");

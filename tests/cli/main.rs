@@ -10,6 +10,7 @@ mod house;
 mod import;
 mod intake;
 mod readme;
+mod reports;
 mod stories;
 mod support;
 mod waiting;

@@ -173,6 +173,39 @@ impl Hcp {
         v["id"].as_i64().expect("id")
     }
 
+    /// A complete referral added at `now`; returns its id.
+    pub fn referral_at(&self, now: &str, client: &str, received: &str, start: &str) -> i64 {
+        let a = [
+            "referral",
+            "add",
+            "--client-id",
+            client,
+            "--name",
+            "Test Client",
+            "--postcode",
+            "CT1 2EH",
+            "--team",
+            "stp",
+            "--referrer",
+            "R Worker",
+            "--referrer-email",
+            "r.worker@example.org",
+            "--received",
+            received,
+            "--start",
+            start,
+            "--calls-per-day",
+            "2",
+            "--minutes",
+            "30",
+            "--doc",
+            "financial-authorisation,referral-form,charging-letter,ais-updated",
+        ];
+        let v = self.json_at(now, &a, 0);
+        assert_eq!(v["state"], "waiting", "{v}");
+        v["id"].as_i64().expect("id")
+    }
+
     pub fn show(&self, now: &str, id: i64) -> Value {
         self.json_at(now, &["referral", "show", &id.to_string()], 0)
     }

@@ -1,0 +1,145 @@
+//! The facts a wash-up report is counted from (`domain::washup`): for one area and period, each
+//! referral's record now with its events from the period's start (undone back to the period),
+//! the offers made in the period, capacity reported, escalations raised or resolved.
+
+use super::columns::get;
+use super::referrals;
+use crate::domain::dates::store_instant;
+use crate::domain::washup::replay::{replay, RawEvent};
+use crate::domain::washup::{CapacityFact, EscalationFact, Facts, OfferFact};
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The areas that have clusters, by name (a report without `--area` has one section each).
+pub fn areas_with_clusters(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT a.id, a.name FROM areas a JOIN clusters c ON c.area_id = a.id ORDER BY a.name COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Gather one area's facts for the London dates `from..=to`.
+pub fn facts(conn: &Connection, area_id: i64, area: &str, from: NaiveDate, to: NaiveDate) -> Result<Facts> {
+    let mut f = Facts {
+        area: area.to_string(),
+        from,
+        to,
+        histories: Vec::new(),
+        offers: Vec::new(),
+        capacity: Vec::new(),
+        escalations: Vec::new(),
+        clusters: BTreeMap::new(),
+        providers: BTreeMap::new(),
+    };
+    let (start, end) = (f.start(), f.end());
+    let (s, e) = (store_instant(start), store_instant(end));
+    let mut events = conn.prepare_cached(
+        "SELECT id, at, event, details, before, after FROM events \
+         WHERE referral_id = ?1 AND (at >= ?2 OR recorded_at >= ?2) ORDER BY id",
+    )?;
+    for r in referrals::for_report(conn, area_id, &s, &e)? {
+        let raw = events
+            .query_map(rusqlite::params![r.id, s], |row| {
+                let id: i64 = row.get(0)?;
+                Ok((
+                    id,
+                    get::<DateTime<Utc>>(row, 1, "events", id, "at")?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut list = Vec::new();
+        for (id, at, event, details, before, after) in raw {
+            let parse = |t: Option<String>| t.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+            // Events that did not change the referral (an escalation, a note) carry no record.
+            let Some(Value::Object(_)) = parse(after) else { continue };
+            let before = match parse(before) {
+                Some(Value::Object(m)) => Some(m),
+                _ => None,
+            };
+            let details = serde_json::from_str(&details).unwrap_or(Value::Null);
+            list.push(RawEvent { id, at, event, details, before });
+        }
+        let Value::Object(now) = serde_json::to_value(&r)? else { continue };
+        f.histories.push(replay(r.id, &now, r.created_at, list, start, end));
+    }
+    f.offers = offers(conn, area_id, &s, &e)?;
+    f.capacity = capacity(conn, area_id, &s, &e)?;
+    f.escalations = escalations(conn, area_id, &s, &e)?;
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM clusters WHERE area_id = ?1")?;
+    f.clusters = stmt.query_map([area_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached("SELECT id, name, type = 'contracted' FROM providers")?;
+    f.providers = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?.collect::<Result<_, _>>()?;
+    Ok(f)
+}
+
+fn offers(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<OfferFact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason \
+         FROM offers o JOIN providers p ON p.id = o.provider_id JOIN referrals r ON r.id = o.referral_id \
+         WHERE r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) AND o.offered_at >= ?2 AND o.offered_at < ?3 \
+         ORDER BY o.offered_at, o.id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![area_id, s, e], |r| {
+        let id: i64 = r.get(0)?;
+        Ok(OfferFact {
+            referral: r.get(1)?,
+            provider: r.get(2)?,
+            tier: get(r, 3, "offers", id, "tier")?,
+            offered_at: get(r, 4, "offers", id, "offered_at")?,
+            deadline: get(r, 5, "offers", id, "deadline")?,
+            response: get(r, 6, "offers", id, "response")?,
+            responded_at: get(r, 7, "offers", id, "responded_at")?,
+            reason: get(r, 8, "offers", id, "reason")?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn capacity(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<CapacityFact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, p.name, c.msoa_code, cl.id, cl.name, c.weekly_minutes, c.from_date, p.type = 'contracted' \
+         FROM capacity c JOIN providers p ON p.id = c.provider_id \
+         LEFT JOIN cluster_msoas cm ON cm.msoa_code = c.msoa_code \
+         JOIN clusters cl ON cl.id = COALESCE(c.cluster_id, cm.cluster_id) \
+         WHERE cl.area_id = ?1 AND c.recorded_at >= ?2 AND c.recorded_at < ?3 ORDER BY c.recorded_at, c.id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![area_id, s, e], |r| {
+        let id: i64 = r.get(0)?;
+        let minutes: i64 = r.get(5)?;
+        Ok(CapacityFact {
+            provider: r.get(1)?,
+            msoa: r.get(2)?,
+            cluster_id: r.get(3)?,
+            cluster: r.get(4)?,
+            hours_per_week: (minutes as f64 / 60.0 * 100.0).round() / 100.0,
+            from: get(r, 6, "capacity", id, "from_date")?,
+            contracted: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn escalations(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<EscalationFact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, e.raised_at, e.resolved_at FROM escalations e \
+         LEFT JOIN referrals r ON r.id = e.referral_id LEFT JOIN clusters c ON c.id = r.cluster_id \
+         WHERE COALESCE(e.area_id, c.area_id) = ?1 \
+         AND ((e.raised_at >= ?2 AND e.raised_at < ?3) OR (e.resolved_at >= ?2 AND e.resolved_at < ?3))",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![area_id, s, e], |r| {
+        let id: i64 = r.get(0)?;
+        Ok(EscalationFact {
+            raised_at: get(r, 1, "escalations", id, "raised_at")?,
+            resolved_at: get(r, 2, "escalations", id, "resolved_at")?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
