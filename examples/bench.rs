@@ -182,7 +182,7 @@ fn county(dir: &Path) -> Result<()> {
         tx.execute(
             "INSERT INTO referrals (client_id, name, postcode, msoa_code, cluster_id, team, referrer, received_at, start_date, calls_per_day, minutes_per_call, weekly_minutes,
                docs, state, list_date, created_at, updated_at, lives_alone, accepted_at, confirmed_at, sdo_sent_at, fa_done_at, fa_due, sdo_due)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Bench Worker', ?7, ?8, ?9, 30, ?10, 'financial-authorisation,referral-form,charging-letter,ais-updated', ?11, ?12, ?7, ?7, ?13, ?14, ?15, ?16, ?16, ?17, ?17)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'Bench Worker', ?7, ?8, ?9, 30, ?10, '[\"financial-authorisation\",\"referral-form\",\"charging-letter\",\"ais-updated\"]', ?11, ?12, ?7, ?7, ?13, ?14, ?15, ?16, ?16, ?17, ?17)",
             params![
                 format!("{:06}", 100_000 + i), format!("{} {}", FIRST[rng.below(FIRST.len() as u64) as usize], LAST[rng.below(LAST.len() as u64) as usize]),
                 pc, msoa, cluster, ["act", "stp", "keah"][rng.below(3) as usize], fmt(received), (received + chrono::Duration::days(7)).date_naive().to_string(),
@@ -242,6 +242,9 @@ fn county(dir: &Path) -> Result<()> {
         vec!["escalate"],
         vec!["due"],
         vec!["history", open_id],
+        vec!["report", "washup", "--area", "Canterbury & Coastal", "--week", "2026-W47", "--format", "json"],
+        vec!["report", "washup", "--week", "2026-W47", "--format", "json"],
+        vec!["report", "washup", "--week", "2026-W47", "--format", "html"],
     ] {
         let (median, max) = time_cmd(&db, &args, 11)?;
         println!("hcp {:<40} {:>8.1}ms {:>8.1}ms", args.join(" "), median.as_secs_f64() * 1e3, max.as_secs_f64() * 1e3);

@@ -5,6 +5,7 @@ mod allocation;
 mod desk;
 mod fidelity;
 mod foundation;
+mod handbacks;
 mod help;
 mod house;
 mod import;

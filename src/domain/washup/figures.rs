@@ -130,4 +130,3 @@ pub struct Washup {
     /// Working days from list date to acceptance, one per placement (the chart).
     pub wd_to_accept: Vec<i64>,
 }
-
