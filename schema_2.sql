@@ -207,3 +207,29 @@ CREATE TABLE cqc_locations (
 ) STRICT;
 CREATE INDEX cqc_locations_provider ON cqc_locations(provider_id);
 ALTER TABLE providers ADD COLUMN cqc_rating_date TEXT;
+
+-- PIR reviews (SPEC §10): every booking is kept (a re-booking adds a row with the same uid and
+-- a higher sequence, so calendar clients update the same event); the review's outcome closes it.
+CREATE TABLE pir_bookings (
+    id            INTEGER PRIMARY KEY,
+    referral_id   INTEGER NOT NULL REFERENCES referrals(id),
+    uid           TEXT NOT NULL,
+    sequence      INTEGER NOT NULL,
+    booked_for    TEXT NOT NULL,
+    worker        TEXT NOT NULL,
+    worker_email  TEXT,
+    location      TEXT NOT NULL CHECK (location IN ('home', 'phone', 'other')),
+    forced_reason TEXT,
+    booked_at     TEXT NOT NULL,
+    booked_by     TEXT NOT NULL,
+    UNIQUE (referral_id, sequence)
+) STRICT;
+CREATE TABLE pir_reviews (
+    referral_id   INTEGER PRIMARY KEY REFERENCES referrals(id),
+    reviewed      TEXT NOT NULL,
+    outcome       TEXT NOT NULL CHECK (outcome IN ('continue', 'change', 'end')),
+    paperwork     TEXT,
+    ais_due       TEXT NOT NULL,
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL
+) STRICT;

@@ -48,6 +48,7 @@ const WITH_OFFERS: &[State] = &[State::Offered, State::Considering, State::Accep
 /// Every open deadline, soonest first.
 pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result<Vec<DueItem>> {
     let (now, user) = (ctx.now, ctx.user.clone());
+    let pir_days = ctx.rules()?.pir_target_days;
     let conn = ctx.store()?.conn();
     let area = area.map(|a| reference::find_area(conn, a)).transpose()?;
     let mine: Option<HashSet<i64>> = if mine { Some(events::referrals_touched_by(conn, &user)?) } else { None };
@@ -81,6 +82,7 @@ pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result
     if mine.is_none() {
         items.extend(provider_deadlines(conn, now)?);
     }
+    items.extend(pir_deadlines(conn, area.as_ref().map(|a| a.id), mine.as_ref(), now, pir_days)?);
     items.sort_by(|a, b| a.due_at.cmp(&b.due_at).then(a.referral.cmp(&b.referral)));
     Ok(items)
 }
@@ -105,6 +107,36 @@ fn item(
         minutes_left: (due - now).num_minutes(),
         provider,
     }
+}
+
+/// First reviews not yet booked (SPEC §10): due by the end of the window's last day, shown once
+/// the window is less than a fortnight away (overdue after it).
+fn pir_deadlines(
+    conn: &rusqlite::Connection,
+    area: Option<i64>,
+    mine: Option<&HashSet<i64>>,
+    now: DateTime<Utc>,
+    target_days: i64,
+) -> anyhow::Result<Vec<DueItem>> {
+    let today = crate::domain::dates::london_date(now);
+    let mut out = Vec::new();
+    for r in crate::store::reviews::to_review(conn, area)? {
+        if mine.is_some_and(|m| !m.contains(&r.id)) || crate::store::reviews::latest_booking(conn, r.id)?.is_some() {
+            continue;
+        }
+        let w = crate::domain::review::window(r.known_to_act, r.confirmed_start.unwrap_or(r.start_date), target_days);
+        if w.from - chrono::Duration::days(14) > today {
+            continue;
+        }
+        let note = format!(
+            "window {} to {}",
+            crate::domain::dates::show_date(w.from),
+            crate::domain::dates::show_date(w.to)
+        );
+        let due = crate::domain::dates::end_of_london_day(w.to);
+        out.push(item(Some(r.id), r.name.clone(), DueKind::PirBooking, note, due, now, None));
+    }
+    Ok(out)
 }
 
 /// Deadlines about providers (SPEC §9): the ASM's teleconferences after a multiple handback, an

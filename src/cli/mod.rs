@@ -24,6 +24,7 @@ pub mod indi;
 pub mod init;
 pub mod offer;
 pub mod output;
+pub mod pir;
 pub mod provider;
 pub mod record;
 pub mod referral;
@@ -112,6 +113,9 @@ pub enum Command {
     Sdo(sdo::Args),
     FinancialAssessment(financial_assessment::Args),
     Escalate(escalate::Args),
+    /// PIR reviews: the reviews to book, booking one, recording it.
+    #[command(subcommand)]
+    Pir(pir::Command),
     /// Reports: the weekly wash-up.
     #[command(subcommand)]
     Report(report::Command),
@@ -196,6 +200,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
         Command::FinancialAssessment(a) => financial_assessment::run(ctx, a),
         Command::Escalate(a) => escalate::run(ctx, a),
         Command::Report(c) => report::run(ctx, c),
+        Command::Pir(c) => pir::run(ctx, c),
         Command::Due(a) => due::run(ctx, a),
         Command::History(a) => history::run(ctx, a),
         Command::Provider(c) => provider::run(ctx, c),

@@ -9,4 +9,6 @@ pub struct Rules {
     pub calendar: WorkingCalendar,
     pub thresholds: Thresholds,
     pub completeness: CompletenessRules,
+    /// Days after the start hcp proposes a new-to-ACT client's first review.
+    pub pir_target_days: i64,
 }

@@ -5,5 +5,6 @@ pub mod email;
 pub mod files;
 pub mod packages;
 pub mod packages_row;
+pub mod pir;
 pub mod washup;
 pub mod washup_html;

@@ -15,6 +15,7 @@ mod open;
 pub mod providers;
 pub mod reference;
 pub mod referrals;
+pub mod reviews;
 pub mod washup;
 
 use crate::error::UserError;

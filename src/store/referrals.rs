@@ -171,6 +171,21 @@ pub fn in_states(conn: &Connection, states: &[State]) -> Result<Vec<Referral>> {
     select(conn, &format!("WHERE state IN ({placeholders}) ORDER BY id"), &params)
 }
 
+/// Confirmed or active placements, not a minor change, whose first review is not yet recorded
+/// (SPEC §10); in one area when given.
+pub fn placed_unreviewed(conn: &Connection, area_id: Option<i64>) -> Result<Vec<Referral>> {
+    let base = "WHERE state IN ('confirmed', 'active') AND minor_change = 0 \
+                AND id NOT IN (SELECT referral_id FROM pir_reviews)";
+    match area_id {
+        Some(a) => select(
+            conn,
+            &format!("{base} AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) ORDER BY id"),
+            &[&a],
+        ),
+        None => select(conn, &format!("{base} ORDER BY id"), &[]),
+    }
+}
+
 /// The referrals with work still open, for `due` and `escalate`: those in `states`, and active
 /// packages whose financial assessment is still outstanding; in one area when given.
 pub fn open_work(conn: &Connection, states: &[State], area_id: Option<i64>) -> Result<Vec<Referral>> {

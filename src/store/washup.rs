@@ -6,7 +6,7 @@ use super::columns::get;
 use super::referrals;
 use crate::domain::dates::store_instant;
 use crate::domain::washup::replay::{replay, RawEvent};
-use crate::domain::washup::{CapacityFact, EscalationFact, Facts, OfferFact};
+use crate::domain::washup::{CapacityFact, EscalationFact, Facts, OfferFact, ReviewFact};
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -23,7 +23,13 @@ pub fn areas_with_clusters(conn: &Connection) -> Result<Vec<(i64, String)>> {
 }
 
 /// Gather one area's facts for the London dates `from..=to`.
-pub fn facts(conn: &Connection, area_id: i64, area: &str, from: NaiveDate, to: NaiveDate) -> Result<Facts> {
+pub fn facts(
+    conn: &Connection,
+    area_id: i64,
+    area: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    target_days: i64,
+) -> Result<Facts> {
     let mut f = Facts {
         area: area.to_string(),
         from,
@@ -32,6 +38,7 @@ pub fn facts(conn: &Connection, area_id: i64, area: &str, from: NaiveDate, to: N
         offers: Vec::new(),
         capacity: Vec::new(),
         escalations: Vec::new(),
+        reviews: Vec::new(),
         clusters: BTreeMap::new(),
         providers: BTreeMap::new(),
     };
@@ -73,6 +80,7 @@ pub fn facts(conn: &Connection, area_id: i64, area: &str, from: NaiveDate, to: N
     f.offers = offers(conn, area_id, &s, &e)?;
     f.capacity = capacity(conn, area_id, &s, &e)?;
     f.escalations = escalations(conn, area_id, &s, &e)?;
+    f.reviews = reviews(conn, area_id, target_days)?;
     let mut stmt = conn.prepare_cached("SELECT id, name FROM clusters WHERE area_id = ?1")?;
     f.clusters = stmt.query_map([area_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached("SELECT id, name, type = 'contracted' FROM providers")?;
@@ -139,6 +147,33 @@ fn escalations(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<
         Ok(EscalationFact {
             raised_at: get(r, 1, "escalations", id, "raised_at")?,
             resolved_at: get(r, 2, "escalations", id, "resolved_at")?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every placement's first review in the area: its window (from the start as it stands), when
+/// it was first booked and when the review was recorded.
+fn reviews(conn: &Connection, area_id: i64, target_days: i64) -> Result<Vec<ReviewFact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.known_to_act, COALESCE(r.confirmed_start, r.start_date), \
+                (SELECT MIN(b.booked_at) FROM pir_bookings b WHERE b.referral_id = r.id), \
+                v.recorded_at, v.ais_due \
+         FROM referrals r LEFT JOIN pir_reviews v ON v.referral_id = r.id \
+         WHERE r.state IN ('confirmed', 'active', 'ended') AND r.minor_change = 0 AND r.confirmed_at IS NOT NULL \
+         AND r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1)",
+    )?;
+    let rows = stmt.query_map([area_id], |r| {
+        let id: i64 = r.get(0)?;
+        let known: bool = r.get(1)?;
+        let start: NaiveDate = get(r, 2, "referrals", id, "start_date")?;
+        let w = crate::domain::review::window(known, start, target_days);
+        Ok(ReviewFact {
+            window_to: w.to,
+            target: w.target,
+            first_booked: get(r, 3, "pir_bookings", id, "booked_at")?,
+            recorded: get(r, 4, "pir_reviews", id, "recorded_at")?,
+            ais_due: get(r, 5, "pir_reviews", id, "ais_due")?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

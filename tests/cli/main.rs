@@ -10,6 +10,7 @@ mod help;
 mod house;
 mod import;
 mod intake;
+mod pir;
 mod readme;
 mod reports;
 mod stories;

@@ -91,7 +91,7 @@ pub fn run(ctx: &mut Ctx, a: Args) -> Outcome {
     };
     let mut reports = Vec::new();
     for (id, name) in &areas {
-        let facts = washup::facts(conn, *id, name, from, to)?;
+        let facts = washup::facts(conn, *id, name, (from, to), rules.pir_target_days)?;
         reports.push(compute(&facts, &rules.calendar, &rules.thresholds));
     }
     let format = if ctx.json { Format::Json } else { a.format };

@@ -76,7 +76,10 @@ pub struct NonContracted {
     pub move_back_candidates: Vec<Placement>,
 }
 
-/// PIR reviews: not yet recorded by hcp (issue 15), so zero until they are.
+/// PIR reviews: first bookings made in the period; reviews whose proposed date fell in it;
+/// reviews whose window had closed by its end unbooked and unrecorded; AIS updates past their
+/// deadline by its end (hcp does not yet record the AIS update itself, so every recorded
+/// review's deadline that passed counts until it does: see the README).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Reviews {
     pub booked: usize,

@@ -46,6 +46,16 @@ pub struct CapacityFact {
     pub contracted: bool,
 }
 
+/// A placement's first review, for the period's figures.
+#[derive(Debug, Clone)]
+pub struct ReviewFact {
+    pub window_to: NaiveDate,
+    pub target: NaiveDate,
+    pub first_booked: Option<DateTime<Utc>>,
+    pub recorded: Option<DateTime<Utc>>,
+    pub ais_due: Option<NaiveDate>,
+}
+
 /// An escalation raised or resolved in the period.
 #[derive(Debug, Clone)]
 pub struct EscalationFact {
@@ -64,6 +74,7 @@ pub struct Facts {
     pub offers: Vec<OfferFact>,
     pub capacity: Vec<CapacityFact>,
     pub escalations: Vec<EscalationFact>,
+    pub reviews: Vec<ReviewFact>,
     pub clusters: BTreeMap<i64, String>,
     /// Providers by id: name and whether contracted.
     pub providers: BTreeMap<i64, (String, bool)>,
@@ -186,7 +197,7 @@ pub fn compute(f: &Facts, cal: &WorkingCalendar, th: &Thresholds) -> Washup {
         handbacks,
         capacity: f.capacity.clone(),
         non_contracted: non_contracted(f),
-        reviews: Reviews::default(),
+        reviews: reviews(f),
         escalations: escalations(f),
         flex: Flex::default(),
         list_by_day,
@@ -297,6 +308,19 @@ fn non_contracted(f: &Facts) -> NonContracted {
         }
     }
     out
+}
+
+fn reviews(f: &Facts) -> Reviews {
+    let (start, end) = (f.start(), f.end());
+    let before_end = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t < end);
+    let mut r = Reviews::default();
+    for x in &f.reviews {
+        r.booked += usize::from(x.first_booked.is_some_and(|t| t >= start && t < end));
+        r.due += usize::from(x.target >= f.from && x.target <= f.to);
+        r.overdue += usize::from(x.window_to < f.to && !before_end(x.first_booked) && !before_end(x.recorded));
+        r.ais_overdue += usize::from(before_end(x.recorded) && x.ais_due.is_some_and(|d| d < f.to));
+    }
+    r
 }
 
 fn escalations(f: &Facts) -> Escalations {

@@ -74,6 +74,7 @@ fn facts(histories: Vec<History>, offers: Vec<OfferFact>) -> Facts {
         offers,
         capacity: vec![],
         escalations: vec![],
+        reviews: vec![],
         clusters: BTreeMap::from([(1, "Canterbury".to_string())]),
         providers: BTreeMap::new(),
     }

@@ -1,0 +1,118 @@
+//! PIR bookings and recorded reviews (SPEC §10).
+
+use super::columns::{self, Col};
+use super::referrals::{self, Referral};
+use anyhow::Result;
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// The latest booking of a referral's review.
+#[derive(Debug, Clone)]
+pub struct Booking {
+    pub uid: String,
+    pub sequence: i64,
+    /// London local date and time of the review.
+    pub booked_for: NaiveDateTime,
+    pub worker: String,
+    pub worker_email: Option<String>,
+    pub location: String,
+}
+
+/// A recorded review.
+#[derive(Debug, Clone)]
+pub struct Reviewed {
+    pub reviewed: NaiveDate,
+    pub outcome: String,
+    pub ais_due: NaiveDate,
+}
+
+fn local(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()
+}
+
+pub fn latest_booking(conn: &Connection, referral: i64) -> Result<Option<Booking>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT uid, sequence, booked_for, worker, worker_email, location FROM pir_bookings \
+             WHERE referral_id = ?1 ORDER BY sequence DESC LIMIT 1",
+        )?
+        .query_row([referral], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })
+        .optional()?;
+    Ok(row.and_then(|(uid, sequence, at, worker, worker_email, location)| {
+        Some(Booking { uid, sequence, booked_for: local(&at)?, worker, worker_email, location })
+    }))
+}
+
+pub fn reviewed(conn: &Connection, referral: i64) -> Result<Option<Reviewed>> {
+    Ok(conn
+        .prepare_cached("SELECT referral_id, reviewed, outcome, ais_due FROM pir_reviews WHERE referral_id = ?1")?
+        .query_row([referral], |r| {
+            let id: i64 = r.get(0)?;
+            Ok(Reviewed {
+                reviewed: columns::get(r, 1, "pir_reviews", id, "reviewed")?,
+                outcome: r.get(2)?,
+                ais_due: columns::get(r, 3, "pir_reviews", id, "ais_due")?,
+            })
+        })
+        .optional()?)
+}
+
+/// Placements that may need a first review: confirmed or active, not a minor change, not yet
+/// reviewed; optionally in one area.
+pub fn to_review(conn: &Connection, area_id: Option<i64>) -> Result<Vec<Referral>> {
+    referrals::placed_unreviewed(conn, area_id)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn book(
+    conn: &Connection,
+    referral: i64,
+    uid: &str,
+    sequence: i64,
+    booked_for: NaiveDateTime,
+    worker: &str,
+    worker_email: Option<&str>,
+    location: &str,
+    forced_reason: Option<&str>,
+    now: &str,
+    by: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO pir_bookings (referral_id, uid, sequence, booked_for, worker, worker_email, location, forced_reason, booked_at, booked_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        referral,
+        uid,
+        sequence,
+        booked_for.format("%Y-%m-%dT%H:%M").to_string(),
+        worker,
+        worker_email,
+        location,
+        forced_reason,
+        now,
+        by
+    ])?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn record(
+    conn: &Connection,
+    referral: i64,
+    reviewed: NaiveDate,
+    outcome: &str,
+    paperwork: Option<NaiveDate>,
+    ais_due: NaiveDate,
+    now: &str,
+    by: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO pir_reviews (referral_id, reviewed, outcome, paperwork, ais_due, recorded_at, recorded_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![referral, reviewed.write(), outcome, paperwork.map(|p| p.write()), ais_due.write(), now, by])?;
+    Ok(())
+}
