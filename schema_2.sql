@@ -230,6 +230,7 @@ CREATE TABLE pir_reviews (
     outcome       TEXT NOT NULL CHECK (outcome IN ('continue', 'change', 'end')),
     paperwork     TEXT,
     ais_due       TEXT NOT NULL,
+    ais_updated   TEXT,
     recorded_at   TEXT NOT NULL,
     recorded_by   TEXT NOT NULL
 ) STRICT;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Build a fictional demo database and print the waiting list, an explained offer, the
-/// escalations due, the PO's deadlines and last week's wash-up report.
+/// escalations due, the PO's deadlines, the reviews to book and last week's wash-up report.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  hcp demo\n  hcp demo --output /tmp/demo.sqlite   then explore: HCP_DB=/tmp/demo.sqlite HCP_NOW=2026-11-23T09:00 hcp referral show 10"
@@ -121,6 +121,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     r.show("Whom to approach next for referral 10", &["offer", "10", "--explain"])?;
     r.show("Escalations due this morning", &["escalate"])?;
     r.show("The PO's deadlines", &["due"])?;
+    r.show("Reviews to book", &["pir", "schedule"])?;
     r.show(
         "Last week's wash-up for Canterbury & Coastal",
         &["report", "washup", "--area", "Canterbury & Coastal", "--week", "2026-W47"],

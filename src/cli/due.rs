@@ -128,13 +128,17 @@ fn pir_deadlines(
         if w.from - chrono::Duration::days(14) > today {
             continue;
         }
-        let note = format!(
-            "window {} to {}",
-            crate::domain::dates::show_date(w.from),
-            crate::domain::dates::show_date(w.to)
-        );
+        let note =
+            format!("window {} to {}", crate::domain::dates::show_date(w.from), crate::domain::dates::show_date(w.to));
         let due = crate::domain::dates::end_of_london_day(w.to);
         out.push(item(Some(r.id), r.name.clone(), DueKind::PirBooking, note, due, now, None));
+    }
+    for (id, name, ais_due) in crate::store::reviews::ais_open(conn)? {
+        if mine.is_some_and(|m| !m.contains(&id)) {
+            continue;
+        }
+        let due = crate::domain::dates::end_of_london_day(ais_due);
+        out.push(item(Some(id), name, DueKind::AisUpdate, "after the review".into(), due, now, None));
     }
     Ok(out)
 }

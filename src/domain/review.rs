@@ -85,10 +85,9 @@ mod tests {
     }
 
     fn christmas() -> WorkingCalendar {
-        WorkingCalendar::new(["2026-12-25", "2026-12-28", "2027-01-01"].map(|s| BankHoliday {
-            date: d(s),
-            title: "holiday".into(),
-        }))
+        WorkingCalendar::new(
+            ["2026-12-25", "2026-12-28", "2027-01-01"].map(|s| BankHoliday { date: d(s), title: "holiday".into() }),
+        )
     }
 
     #[test]

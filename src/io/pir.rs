@@ -187,7 +187,10 @@ mod tests {
         let prop = |n: &str| ev.properties.iter().find(|p| p.name == n).unwrap_or_else(|| panic!("{n}"));
         let start = prop("DTSTART");
         assert_eq!(start.val.as_ref(), "20270112T100000");
-        assert!(start.params.iter().any(|p| p.key == "TZID" && p.val.as_ref().map(|v| v.as_ref()) == Some("Europe/London")));
+        assert!(start
+            .params
+            .iter()
+            .any(|p| p.key == "TZID" && p.val.as_ref().map(|v| v.as_ref()) == Some("Europe/London")));
         assert_eq!(prop("UID").val.as_ref(), "hcp-pir-7@kent.gov.uk");
         assert_eq!(prop("SEQUENCE").val.as_ref(), "2");
         // The invitation may be forwarded: the client id, never the name.
@@ -208,6 +211,8 @@ mod tests {
         let html = letter_html(&d);
         assert!(html.contains("font-size:14pt") && html.contains("O'Brien") && !html.contains("<script"));
         let nok = PirDocs { next_of_kin: Some("Mary O'Brien".into()), ..d };
-        assert!(letter_text(&nok).contains("Dear Mary O'Brien") && letter_text(&nok).contains("Zoë O'Brien's home care"));
+        assert!(
+            letter_text(&nok).contains("Dear Mary O'Brien") && letter_text(&nok).contains("Zoë O'Brien's home care")
+        );
     }
 }

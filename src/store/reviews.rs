@@ -24,6 +24,7 @@ pub struct Reviewed {
     pub reviewed: NaiveDate,
     pub outcome: String,
     pub ais_due: NaiveDate,
+    pub ais_updated: Option<NaiveDate>,
 }
 
 fn local(s: &str) -> Option<NaiveDateTime> {
@@ -47,13 +48,16 @@ pub fn latest_booking(conn: &Connection, referral: i64) -> Result<Option<Booking
 
 pub fn reviewed(conn: &Connection, referral: i64) -> Result<Option<Reviewed>> {
     Ok(conn
-        .prepare_cached("SELECT referral_id, reviewed, outcome, ais_due FROM pir_reviews WHERE referral_id = ?1")?
+        .prepare_cached(
+            "SELECT referral_id, reviewed, outcome, ais_due, ais_updated FROM pir_reviews WHERE referral_id = ?1",
+        )?
         .query_row([referral], |r| {
             let id: i64 = r.get(0)?;
             Ok(Reviewed {
                 reviewed: columns::get(r, 1, "pir_reviews", id, "reviewed")?,
                 outcome: r.get(2)?,
                 ais_due: columns::get(r, 3, "pir_reviews", id, "ais_due")?,
+                ais_updated: columns::get(r, 4, "pir_reviews", id, "ais_updated")?,
             })
         })
         .optional()?)
@@ -113,6 +117,34 @@ pub fn record(
         "INSERT INTO pir_reviews (referral_id, reviewed, outcome, paperwork, ais_due, recorded_at, recorded_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![referral, reviewed.write(), outcome, paperwork.map(|p| p.write()), ais_due.write(), now, by])?;
+    .execute(params![
+        referral,
+        reviewed.write(),
+        outcome,
+        paperwork.map(|p| p.write()),
+        ais_due.write(),
+        now,
+        by
+    ])?;
     Ok(())
+}
+
+/// Record that AIS/Swift was updated after the review.
+pub fn ais_updated(conn: &Connection, referral: i64, on: NaiveDate) -> Result<()> {
+    conn.prepare_cached("UPDATE pir_reviews SET ais_updated = ?2 WHERE referral_id = ?1")?
+        .execute(params![referral, on.write()])?;
+    Ok(())
+}
+
+/// Reviews whose AIS update is still to do: (referral, client name, deadline).
+pub fn ais_open(conn: &Connection) -> Result<Vec<(i64, String, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.referral_id, r.name, v.ais_due FROM pir_reviews v JOIN referrals r ON r.id = v.referral_id \
+         WHERE v.ais_updated IS NULL ORDER BY v.ais_due",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        Ok((id, r.get(1)?, columns::get(r, 2, "pir_reviews", id, "ais_due")?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

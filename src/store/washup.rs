@@ -158,7 +158,7 @@ fn reviews(conn: &Connection, area_id: i64, target_days: i64) -> Result<Vec<Revi
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.known_to_act, COALESCE(r.confirmed_start, r.start_date), \
                 (SELECT MIN(b.booked_at) FROM pir_bookings b WHERE b.referral_id = r.id), \
-                v.recorded_at, v.ais_due \
+                v.recorded_at, v.ais_due, v.ais_updated \
          FROM referrals r LEFT JOIN pir_reviews v ON v.referral_id = r.id \
          WHERE r.state IN ('confirmed', 'active', 'ended') AND r.minor_change = 0 AND r.confirmed_at IS NOT NULL \
          AND r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1)",
@@ -174,6 +174,7 @@ fn reviews(conn: &Connection, area_id: i64, target_days: i64) -> Result<Vec<Revi
             first_booked: get(r, 3, "pir_bookings", id, "booked_at")?,
             recorded: get(r, 4, "pir_reviews", id, "recorded_at")?,
             ais_due: get(r, 5, "pir_reviews", id, "ais_due")?,
+            ais_updated: get(r, 6, "pir_reviews", id, "ais_updated")?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -78,8 +78,7 @@ pub struct NonContracted {
 
 /// PIR reviews: first bookings made in the period; reviews whose proposed date fell in it;
 /// reviews whose window had closed by its end unbooked and unrecorded; AIS updates past their
-/// deadline by its end (hcp does not yet record the AIS update itself, so every recorded
-/// review's deadline that passed counts until it does: see the README).
+/// deadline and not made by its end (`hcp pir ais-updated`).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Reviews {
     pub booked: usize,

@@ -54,6 +54,7 @@ pub struct ReviewFact {
     pub first_booked: Option<DateTime<Utc>>,
     pub recorded: Option<DateTime<Utc>>,
     pub ais_due: Option<NaiveDate>,
+    pub ais_updated: Option<NaiveDate>,
 }
 
 /// An escalation raised or resolved in the period.
@@ -318,7 +319,8 @@ fn reviews(f: &Facts) -> Reviews {
         r.booked += usize::from(x.first_booked.is_some_and(|t| t >= start && t < end));
         r.due += usize::from(x.target >= f.from && x.target <= f.to);
         r.overdue += usize::from(x.window_to < f.to && !before_end(x.first_booked) && !before_end(x.recorded));
-        r.ais_overdue += usize::from(before_end(x.recorded) && x.ais_due.is_some_and(|d| d < f.to));
+        let updated_in_time = x.ais_updated.is_some_and(|u| u <= f.to);
+        r.ais_overdue += usize::from(before_end(x.recorded) && x.ais_due.is_some_and(|d| d < f.to) && !updated_in_time);
     }
     r
 }

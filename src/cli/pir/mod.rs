@@ -2,12 +2,14 @@
 //! book with their windows, booking one (the case-worker email, the client's letter, a calendar
 //! invitation), and recording it with its AIS update deadline.
 
+mod record;
+
 use super::ctx::{parse_date_arg, Ctx};
 use super::view::load_referral;
 use super::{output, Exit, Outcome};
 use crate::domain::dates::{json_instant, london_to_utc, show_date};
 use crate::domain::model::State;
-use crate::domain::review::{ais_due, check_booking, window, Window};
+use crate::domain::review::{check_booking, window, Window};
 use crate::error::UserError;
 use crate::io::files::{check, write_private, Target};
 use crate::io::pir::{email, ics, letter_html, letter_text, written_out, PirDocs};
@@ -23,6 +25,18 @@ use std::path::PathBuf;
 pub enum Command {
     Schedule(ScheduleArgs),
     Record(RecordArgs),
+    AisUpdated(AisArgs),
+}
+
+/// AIS/Swift has been updated after the review: the deadline is met.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  hcp pir ais-updated 12\n  hcp pir ais-updated 12 --on 2026-12-22")]
+pub struct AisArgs {
+    /// The referral whose review it was.
+    pub id: i64,
+    /// The day it was updated (default today).
+    #[arg(long, value_name = "D")]
+    pub on: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,8 +90,11 @@ pub struct ScheduleArgs {
 
 /// Record a held review: closes it and opens the AIS update deadline (5 working days).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  hcp pir record 12 --reviewed 2026-12-17 --outcome continue\n  hcp pir record 12 --reviewed 2027-01-12 --outcome change --paperwork 2027-01-14")]
+#[command(
+    after_help = "Example:\n  hcp pir record 12 --reviewed 2026-12-17 --outcome continue\n  hcp pir record 12 --reviewed 2027-01-12 --outcome change --paperwork 2027-01-14"
+)]
 pub struct RecordArgs {
+    /// The referral whose review was held.
     pub id: i64,
     /// The day the review was held.
     #[arg(long, value_name = "D")]
@@ -99,7 +116,8 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
                 .into())
         }
         Command::Schedule(a) => list(ctx, a),
-        Command::Record(a) => record(ctx, a),
+        Command::Record(a) => record::record(ctx, a),
+        Command::AisUpdated(a) => record::ais_updated(ctx, a),
     }
 }
 
@@ -176,20 +194,27 @@ fn list(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
     Ok(Exit::Done)
 }
 
-fn placed_for_review(r: &Referral) -> anyhow::Result<()> {
+pub(super) fn placed_for_review(r: &Referral) -> anyhow::Result<()> {
     if !matches!(r.state, State::Confirmed | State::Active) {
-        return Err(UserError::new(format!("referral {} is {}; a review is booked once the placement is confirmed", r.id, r.state))
-            .hint("confirm the placement first: hcp confirm ID --start D")
-            .into());
+        return Err(UserError::new(format!(
+            "referral {} is {}; a review is booked once the placement is confirmed",
+            r.id, r.state
+        ))
+        .hint("confirm the placement first: hcp confirm ID --start D")
+        .into());
     }
     if r.minor_change {
-        return Err(UserError::new(format!("referral {} is a minor change to an existing package: no new review", r.id)).into());
+        return Err(UserError::new(format!(
+            "referral {} is a minor change to an existing package: no new review",
+            r.id
+        ))
+        .into());
     }
     Ok(())
 }
 
-fn book(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
-    let id = a.id.unwrap_or_default();
+/// The booking's date, time (as typed), London time and worker, each checked.
+fn booking_inputs(a: &ScheduleArgs) -> anyhow::Result<(NaiveDate, String, chrono::NaiveDateTime, String)> {
     let date = parse_date_arg("--date", a.date.as_deref().unwrap_or_default())?;
     let time_s = a.time.clone().unwrap_or_default();
     let time = NaiveTime::parse_from_str(time_s.trim(), "%H:%M").map_err(|_| {
@@ -206,6 +231,12 @@ fn book(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
     if let Some(e) = &a.worker_email {
         crate::domain::text::check_email(e).map_err(|why| UserError::usage(format!("--worker-email '{e}' {why}")))?;
     }
+    Ok((date, time_s.trim().to_string(), when, worker))
+}
+
+fn book(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
+    let id = a.id.unwrap_or_default();
+    let (date, time_s, when, worker) = booking_inputs(&a)?;
     let r = load_referral(ctx.store()?.conn(), id)?;
     placed_for_review(&r)?;
     let w = review_window(ctx, &r)?;
@@ -217,7 +248,8 @@ fn book(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
     }
     let previous = reviews::latest_booking(conn, id)?;
     let sequence = previous.as_ref().map_or(0, |b| b.sequence + 1);
-    let uid = previous.map_or_else(|| format!("hcp-pir-{id}-{}@kent.gov.uk", r.created_at.format("%Y%m%dT%H%M%SZ")), |b| b.uid);
+    let uid = previous
+        .map_or_else(|| format!("hcp-pir-{id}-{}@kent.gov.uk", r.created_at.format("%Y%m%dT%H%M%SZ")), |b| b.uid);
     let provider = match r.provider_id {
         Some(p) => providers::names(conn)?.get(&p).cloned(),
         None => None,
@@ -259,10 +291,22 @@ fn book(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
     let (now_s, user) = (ctx.now_str(), ctx.user.clone());
     let reason = forced.map(str::to_string);
     ctx.store()?.write(|tx| {
-        reviews::book(tx, id, &uid, sequence, when, &worker, a.worker_email.as_deref(), location, reason.as_deref(), &now_s, &user)?;
+        reviews::book(
+            tx,
+            id,
+            &uid,
+            sequence,
+            when,
+            &worker,
+            a.worker_email.as_deref(),
+            location,
+            reason.as_deref(),
+            &now_s,
+            &user,
+        )?;
         Event::new(if sequence == 0 { "PIR booked" } else { "PIR re-booked" }, "pir", &now_s, &now_s, &user)
             .on(Some(id), Some(id))
-            .details(json!({ "date": date, "time": time_s.trim(), "worker": worker, "location": location,
+            .details(json!({ "date": date, "time": time_s, "worker": worker, "location": location,
                              "sequence": sequence, "outside_window": !w.contains(date), "reason": reason }))
             .append(tx)
     })?;
@@ -270,52 +314,21 @@ fn book(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
     for (t, body) in targets.iter().zip(bodies.iter()) {
         written.push(write_private(t, &ctx.db_path, body.as_bytes())?);
     }
+    print_booking(ctx.json, id, when, &worker, sequence, &written);
+    Ok(Exit::Done)
+}
+
+fn print_booking(json: bool, id: i64, when: chrono::NaiveDateTime, worker: &str, sequence: i64, written: &[PathBuf]) {
     let show = |p: &PathBuf| p.display().to_string();
-    if ctx.json {
+    if json {
         output::json(&json!({
             "referral": id, "booked_for": london_to_utc(when).map(json_instant), "worker": worker, "sequence": sequence,
             "files": { "email": show(&written[0]), "letter": show(&written[1]), "letter_html": show(&written[2]), "ics": show(&written[3]) }
         }));
     } else {
         println!("Review for referral {id} booked for {} with {worker}.", written_out(when));
-        for p in &written {
+        for p in written {
             println!("  wrote {}", p.display());
         }
     }
-    Ok(Exit::Done)
-}
-
-fn record(ctx: &mut Ctx, a: RecordArgs) -> Outcome {
-    let reviewed = parse_date_arg("--reviewed", &a.reviewed)?;
-    let paperwork = a.paperwork.as_deref().map(|p| parse_date_arg("--paperwork", p)).transpose()?;
-    let today = ctx.today();
-    for (flag, d) in [("--reviewed", Some(reviewed)), ("--paperwork", paperwork)] {
-        if let Some(d) = d.filter(|d| *d > today) {
-            return Err(UserError::usage(format!("{flag} {} is in the future", show_date(d))).into());
-        }
-    }
-    if paperwork.is_some_and(|p| p < reviewed) {
-        return Err(UserError::usage("--paperwork is before --reviewed").hint("the paperwork arrives after the review").into());
-    }
-    let rules = ctx.rules()?;
-    let r = load_referral(ctx.store()?.conn(), a.id)?;
-    placed_for_review(&r)?;
-    if reviews::reviewed(ctx.store()?.conn(), a.id)?.is_some() {
-        return Err(UserError::new(format!("referral {}'s review is already recorded", a.id)).into());
-    }
-    let due = ais_due(&rules.calendar, paperwork.unwrap_or(reviewed));
-    let (now_s, user) = (ctx.now_str(), ctx.user.clone());
-    ctx.store()?.write(|tx| {
-        reviews::record(tx, a.id, reviewed, &a.outcome, paperwork, due, &now_s, &user)?;
-        Event::new("PIR recorded", "pir", &now_s, &now_s, &user)
-            .on(Some(a.id), Some(a.id))
-            .details(json!({ "reviewed": reviewed, "outcome": a.outcome, "paperwork": paperwork, "ais_due": due }))
-            .append(tx)
-    })?;
-    if ctx.json {
-        output::json(&json!({ "referral": a.id, "reviewed": reviewed, "outcome": a.outcome, "ais_due": due }));
-    } else {
-        println!("Review for referral {} recorded ({}); AIS to be updated by {}.", a.id, a.outcome, show_date(due));
-    }
-    Ok(Exit::Done)
 }
