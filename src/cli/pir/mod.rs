@@ -240,6 +240,9 @@ fn book(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
     let r = load_referral(ctx.store()?.conn(), id)?;
     placed_for_review(&r)?;
     let w = review_window(ctx, &r)?;
+    if !ctx.rules()?.calendar.is_working_day(date) {
+        output::warn(format!("{} is a weekend day or a bank holiday", date.format("%A %-d %B %Y")));
+    }
     let forced = if a.force { a.reason.as_deref() } else { None };
     check_booking(&w, date, forced)?;
     let conn = ctx.store()?.conn();
