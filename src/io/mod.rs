@@ -6,5 +6,6 @@ pub mod files;
 pub mod packages;
 pub mod packages_row;
 pub mod pir;
+pub mod report;
 pub mod washup;
 pub mod washup_html;

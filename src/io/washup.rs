@@ -2,8 +2,8 @@
 //! `section` column first) and self-contained HTML (inline CSS and SVG charts, no scripts, no
 //! links, A4 portrait). All from the same figures, and the same figures give the same bytes.
 
+use super::report::{Doc, Section};
 use crate::domain::washup::Washup;
-use std::fmt::Write;
 
 fn fig(v: Option<f64>) -> String {
     v.map_or_else(|| "-".into(), |x| if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") })
@@ -12,9 +12,6 @@ fn fig(v: Option<f64>) -> String {
 fn hours(h: f64) -> String {
     format!("{h:.2}")
 }
-
-/// One section of the report: its name, column headings and rows.
-pub type Section = (&'static str, Vec<String>, Vec<Vec<String>>);
 
 fn h(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
@@ -189,49 +186,19 @@ pub fn title(w: &Washup) -> String {
     format!("Wash-up: {}, {} to {}", w.area, w.from.format("%d/%m/%Y"), w.to.format("%d/%m/%Y"))
 }
 
+/// Each area's report as a document of sections.
+pub fn docs(reports: &[Washup]) -> Vec<Doc> {
+    reports.iter().map(|w| Doc { title: title(w), key: w.area.clone(), sections: sections(w) }).collect()
+}
+
 /// Markdown: a heading per area and section, a pipe table each.
 pub fn markdown(reports: &[Washup]) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let mut o = String::new();
-    for w in reports {
-        let _ = writeln!(o, "# {}\n", cell(&title(w)));
-        for (name, header, rows) in sections(w) {
-            let _ = writeln!(o, "## {}\n", cell(name));
-            if rows.is_empty() {
-                o.push_str("None.\n\n");
-                continue;
-            }
-            let _ = writeln!(o, "| {} |", header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "));
-            let _ = writeln!(o, "|{}", "---|".repeat(header.len()));
-            for r in rows {
-                let _ = writeln!(o, "| {} |", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
-            }
-            o.push('\n');
-        }
-    }
-    o
+    super::report::markdown(&docs(reports))
 }
 
 /// CSV: one block per section, each row led by its section and area; a header row per block.
 pub fn csv(reports: &[Washup]) -> anyhow::Result<Vec<u8>> {
-    let mut wtr = ::csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
-    for w in reports {
-        for (name, header, rows) in sections(w) {
-            let mut head = vec!["section".to_string(), "area".to_string()];
-            head.extend(header);
-            wtr.write_record(&head)?;
-            for r in rows {
-                let mut line = vec![name.to_string(), w.area.clone()];
-                // Cells that a spreadsheet would run as a formula are neutralised.
-                line.extend(r.into_iter().map(|c| crate::io::packages::neutralise_formula(&c).into_owned()));
-                wtr.write_record(&line)?;
-            }
-        }
-    }
-    Ok(wtr.into_inner()?)
+    super::report::csv(&docs(reports), "area")
 }
 
-/// Escape text for HTML.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+pub use super::report::esc;

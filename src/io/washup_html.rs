@@ -2,71 +2,26 @@
 //! by RAG across the period, declines by provider, working days to placement), no scripts and
 //! no links, laid out to print on A4 portrait. The same figures give the same bytes.
 
-use super::washup::{esc, sections, title};
+use super::washup::{docs, esc, title};
 use crate::domain::washup::Washup;
 use std::fmt::Write;
-
-const CSS: &str =
-    "body{font-family:Arial,Helvetica,sans-serif;font-size:10pt;color:#111;max-width:180mm;margin:8mm auto}\
-h1{font-size:15pt;border-bottom:2px solid #333}h2{font-size:12pt;margin-top:6mm}\
-table{border-collapse:collapse;width:100%;margin:2mm 0}th,td{border:1px solid #999;padding:1mm 2mm;text-align:left}\
-th{background:#eee}td.n{text-align:right}.none{color:#555}svg{display:block;margin:2mm 0}\
-section{page-break-inside:avoid}@page{size:A4 portrait;margin:12mm}";
 
 const RED: &str = "#c62828";
 const AMBER: &str = "#ef8f00";
 const GREEN: &str = "#2e7d32";
 
-/// The whole document for one or more areas.
+/// The whole document for one or more areas, with each area's charts before its tables.
 pub fn html(reports: &[Washup], stamp: Option<&str>) -> String {
-    let mut o = String::new();
     let head = if reports.len() == 1 { title(&reports[0]) } else { "Wash-up".to_string() };
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        esc(&head)
-    );
-    if let Some(s) = stamp {
-        let _ = writeln!(o, "<p class=\"none\">Produced {}</p>", esc(s));
-    }
-    for w in reports {
-        let _ = writeln!(o, "<h1>{}</h1>", esc(&title(w)));
-        let _ = writeln!(o, "<section><h2>The list by RAG, day by day</h2>\n{}</section>", rag_chart(w));
-        let _ = writeln!(o, "<section><h2>Declines by provider</h2>\n{}</section>", declines_chart(w));
-        let _ = writeln!(o, "<section><h2>Working days from list date to acceptance</h2>\n{}</section>", wd_chart(w));
-        for (name, header, rows) in sections(w) {
-            let _ = writeln!(o, "<section><h2>{}</h2>", esc(&capital(name)));
-            if rows.is_empty() {
-                o.push_str("<p class=\"none\">None.</p></section>\n");
-                continue;
-            }
-            o.push_str("<table><tr>");
-            for h in &header {
-                let _ = write!(o, "<th>{}</th>", esc(h));
-            }
-            o.push_str("</tr>\n");
-            for r in rows {
-                o.push_str("<tr>");
-                for c in r {
-                    let class = if !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
-                        " class=\"n\""
-                    } else {
-                        ""
-                    };
-                    let _ = write!(o, "<td{class}>{}</td>", esc(&c));
-                }
-                o.push_str("</tr>\n");
-            }
-            o.push_str("</table></section>\n");
-        }
-    }
-    o.push_str("</body>\n</html>\n");
-    o
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    super::report::html(&head, &docs(reports), stamp, |i| {
+        let w = &reports[i];
+        format!(
+            "<section><h2>The list by RAG, day by day</h2>\n{}</section>\n<section><h2>Declines by provider</h2>\n{}</section>\n<section><h2>Working days from list date to acceptance</h2>\n{}</section>\n",
+            rag_chart(w),
+            declines_chart(w),
+            wd_chart(w)
+        )
+    })
 }
 
 /// A stacked bar per day: red, amber, green packages on the list at the end of the day.

@@ -179,3 +179,61 @@ fn reviews(conn: &Connection, area_id: i64, target_days: i64) -> Result<Vec<Revi
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// One offer to a provider, with its client, for the provider's record.
+#[derive(Debug, Clone)]
+pub struct ProviderOffer {
+    pub offer: OfferFact,
+    pub client_id: String,
+}
+
+/// Offers made to a provider in [s, e).
+pub fn provider_offers(conn: &Connection, provider_id: i64, s: &str, e: &str) -> Result<Vec<ProviderOffer>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason, r.client_id \
+         FROM offers o JOIN providers p ON p.id = o.provider_id JOIN referrals r ON r.id = o.referral_id \
+         WHERE o.provider_id = ?1 AND o.offered_at >= ?2 AND o.offered_at < ?3 ORDER BY o.offered_at, o.id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![provider_id, s, e], |r| {
+        let id: i64 = r.get(0)?;
+        Ok(ProviderOffer {
+            offer: OfferFact {
+                referral: r.get(1)?,
+                provider: r.get(2)?,
+                tier: get(r, 3, "offers", id, "tier")?,
+                offered_at: get(r, 4, "offers", id, "offered_at")?,
+                deadline: get(r, 5, "offers", id, "deadline")?,
+                response: get(r, 6, "offers", id, "response")?,
+                responded_at: get(r, 7, "offers", id, "responded_at")?,
+                reason: get(r, 8, "offers", id, "reason")?,
+            },
+            client_id: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A handback in a provider's record: referral, client id, when, reason, whether re-added.
+pub type HandbackRow = (i64, String, DateTime<Utc>, String, bool);
+
+/// Handbacks by a provider (by name, as the event records it) in [s, e).
+pub fn provider_handbacks(conn: &Connection, provider: &str, s: &str, e: &str) -> Result<Vec<HandbackRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ev.id, ev.referral_id, r.client_id, ev.at, json_extract(ev.details, '$.reason'), \
+                COALESCE(json_extract(ev.details, '$.re_added'), 0) \
+         FROM events ev JOIN referrals r ON r.id = ev.referral_id \
+         WHERE ev.event LIKE 'handed back%' AND ev.at >= ?2 AND ev.at < ?3 \
+         AND json_extract(ev.details, '$.provider') = ?1 COLLATE NOCASE ORDER BY ev.at, ev.id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![provider, s, e], |r| {
+        let id: i64 = r.get(0)?;
+        Ok((
+            r.get(1)?,
+            r.get(2)?,
+            get(r, 3, "events", id, "at")?,
+            r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            r.get(5)?,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

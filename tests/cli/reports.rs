@@ -214,3 +214,59 @@ fn the_default_period_is_the_last_complete_week_and_bad_periods_are_refused() {
     let area = h.run_at("2026-12-02T12:00", &["report", "washup", "--area", "Atlantis"]).code(1);
     assert!(area.stderr.contains("Atlantis"), "{}", area.stderr);
 }
+
+#[test]
+fn the_monthly_report_counts_the_month_and_the_provider_report_one_providers_record() {
+    let h = Hcp::new();
+    week48(&h);
+    let m = h.json_at(
+        "2026-12-02T09:00",
+        &["report", "monthly", "--area", "Canterbury & Coastal", "--month", "2026-11"],
+        0,
+    );
+    assert_eq!((m["from"].as_str(), m["to"].as_str()), (Some("2026-11-01"), Some("2026-11-30")));
+    // The month holds both placements and all five referrals' arrivals.
+    assert_eq!(m["summary"]["placed"], 2);
+    assert_eq!(m["summary"]["new"], 5, "{}", m["summary"]);
+    h.run_at("2026-12-02T09:00", &["report", "monthly", "--area", "Canterbury & Coastal", "--month", "Nov"]).code(2);
+    let p = h.json_at(
+        "2026-12-02T09:00",
+        &["report", "provider", "beta care", "--from", "2026-11-23", "--to", "2026-11-29"],
+        0,
+    );
+    assert_eq!(p["provider"], "Beta Care");
+    assert_eq!(
+        (p["offers"].as_i64(), p["lapsed"].as_i64(), p["accepted"].as_i64()),
+        (Some(2), Some(1), Some(1)),
+        "{p}"
+    );
+    assert_eq!(p["median_response_minutes"].as_f64(), Some(10.0));
+    let answers: Vec<&str> =
+        p["offer_list"].as_array().unwrap().iter().map(|o| o["answer"].as_str().unwrap()).collect();
+    assert_eq!(answers, vec!["lapsed", "accept"]);
+    h.run_at("2026-12-02T09:00", &["report", "provider", "Nobody Care"]).code(1);
+}
+
+#[test]
+fn the_waiting_report_is_the_list_and_bypass_shows_approval() {
+    let h = Hcp::new();
+    let [_, _, _, _, e] = week48(&h);
+    let w = h.json_at("2026-11-30T09:00", &["report", "waiting"], 0);
+    let ids: Vec<i64> = w.as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![e], "only the referral still waiting");
+    let csv = h.run_at("2026-11-30T09:00", &["report", "waiting", "--format", "csv"]).ok().stdout;
+    assert!(csv.starts_with("section,area,referral,client id,name,"), "{csv}");
+    assert!(csv.contains("700005"));
+    // A referral bypassing KEaH, without and then with the Team Manager's approval.
+    let b = h.referral_at("2026-11-30T10:00", "700010", "2026-11-30 10:00", "2026-12-14");
+    let bs = b.to_string();
+    h.run_at("2026-11-30T10:01", &["referral", "update", &bs, "--bypass-keah"]).code(3);
+    let by = h.json_at("2026-11-30T10:02", &["report", "bypass"], 0);
+    assert_eq!(by[0]["referral"], b);
+    assert_eq!(by[0]["tm_approved"], false);
+    h.run_at("2026-11-30T10:03", &["referral", "update", &bs, "--doc", "tm-approval"]).ok();
+    let by = h.json_at("2026-11-30T10:04", &["report", "bypass"], 0);
+    assert_eq!(by[0]["tm_approved"], true);
+    let md = h.run_at("2026-11-30T10:04", &["report", "bypass", "--format", "markdown"]).ok().stdout;
+    assert!(md.contains("| approved |"), "{md}");
+}

@@ -1,15 +1,13 @@
 //! `hcp report washup`: the weekly wash-up report for one area or every area.
 
 use super::super::ctx::{parse_date_arg, Ctx};
-use super::super::{output, Exit, Outcome};
-use super::Format;
+use super::super::Outcome;
+use super::{emit, Out, Rendered};
 use crate::domain::washup::{compute, iso_week, last_complete_week, Washup};
 use crate::error::UserError;
-use crate::io::files::{write_private, Target};
 use crate::store::{reference, washup};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::path::PathBuf;
 
 /// The weekly wash-up report: the summary, the list by RAG and the AMT list, provider
 /// responses, referral quality, handbacks, capacity, non-contracted placements, reviews and
@@ -35,18 +33,8 @@ pub struct Args {
     /// The last day of the period, included (with --from).
     #[arg(long, value_name = "D", requires = "from")]
     pub to: Option<String>,
-    /// table (the terminal), markdown (an email), csv, json (scripts) or html (a browser, A4).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the report to this file (mode 0600) instead of the screen.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Replace --output if it exists.
-    #[arg(long)]
-    pub force: bool,
-    /// Print the time the report was made (off by default, so reruns are byte-identical).
-    #[arg(long)]
-    pub stamp: bool,
+    #[command(flatten)]
+    pub out: Out,
 }
 
 #[derive(Serialize)]
@@ -78,79 +66,84 @@ fn period(ctx: &Ctx, a: &Args) -> anyhow::Result<(NaiveDate, NaiveDate)> {
     }
 }
 
-pub fn run(ctx: &mut Ctx, a: Args) -> Outcome {
-    let (from, to) = period(ctx, &a)?;
-    let rules = ctx.rules()?;
+fn areas(ctx: &mut Ctx, area: Option<&str>) -> anyhow::Result<Vec<(i64, String)>> {
     let conn = ctx.store()?.conn();
-    let areas = match &a.area {
+    Ok(match area {
         Some(name) => {
             let n = reference::find_area(conn, name)?;
             vec![(n.id, n.name)]
         }
         None => washup::areas_with_clusters(conn)?,
-    };
-    let mut reports = Vec::new();
-    for (id, name) in &areas {
-        let facts = washup::facts(conn, *id, name, (from, to), rules.pir_target_days)?;
-        reports.push(compute(&facts, &rules.calendar, &rules.thresholds));
-    }
-    let format = if ctx.json { Format::Json } else { a.format };
-    let stamp = a.stamp.then(|| crate::domain::dates::show_instant(ctx.now));
-    let text: Vec<u8> = match format {
-        Format::Json => {
-            let mut s = if a.area.is_some() {
-                serde_json::to_string_pretty(&reports[0])?
-            } else {
-                serde_json::to_string_pretty(&AllAreas { from, to, areas: &reports })?
-            };
-            s.push('\n');
-            s.into_bytes()
-        }
-        Format::Markdown => {
-            let mut s = crate::io::washup::markdown(&reports);
-            if let Some(t) = &stamp {
-                s.push_str(&format!("Produced {t}\n"));
-            }
-            s.into_bytes()
-        }
-        Format::Csv => crate::io::washup::csv(&reports)?,
-        Format::Html => crate::io::washup_html::html(&reports, stamp.as_deref()).into_bytes(),
-        Format::Table => tables(&reports, stamp.as_deref()).into_bytes(),
-    };
-    match &a.output {
-        Some(path) => {
-            let written = write_private(&Target { path: path.clone(), force: a.force }, &ctx.db_path, &text)?;
-            if !ctx.json {
-                eprintln!("wrote {}", written.display());
-            }
-        }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&text)?;
-        }
-    }
-    Ok(Exit::Done)
+    })
 }
 
-fn tables(reports: &[Washup], stamp: Option<&str>) -> String {
-    let mut o = String::new();
-    for w in reports {
-        o.push_str(&format!("== {} ==\n\n", crate::io::washup::title(w)));
-        for (name, header, rows) in crate::io::washup::sections(w) {
-            o.push_str(&format!("{}:\n", name));
-            if rows.is_empty() {
-                o.push_str("  none\n\n");
-                continue;
-            }
-            let mut t = output::table(&header.iter().map(String::as_str).collect::<Vec<_>>());
-            for r in rows {
-                output::row(&mut t, r);
-            }
-            o.push_str(&format!("{t}\n\n"));
+fn reports(ctx: &mut Ctx, area: Option<&str>, from: NaiveDate, to: NaiveDate) -> anyhow::Result<Vec<Washup>> {
+    let areas = areas(ctx, area)?;
+    let rules = ctx.rules()?;
+    let conn = ctx.store()?.conn();
+    let mut out = Vec::new();
+    for (id, name) in &areas {
+        let facts = washup::facts(conn, *id, name, (from, to), rules.pir_target_days)?;
+        out.push(compute(&facts, &rules.calendar, &rules.thresholds));
+    }
+    Ok(out)
+}
+
+fn render(ctx: &Ctx, out: &Out, reports: &[Washup], one_area: bool, from: NaiveDate, to: NaiveDate) -> Outcome {
+    let json = if one_area {
+        serde_json::to_value(&reports[0])?
+    } else {
+        serde_json::to_value(AllAreas { from, to, areas: reports })?
+    };
+    let stamp = out.stamp.then(|| crate::domain::dates::show_instant(ctx.now));
+    emit(
+        ctx,
+        out,
+        Rendered {
+            title: String::new(),
+            docs: crate::io::washup::docs(reports),
+            json,
+            key_name: "area",
+            html: Some(crate::io::washup_html::html(reports, stamp.as_deref())),
+        },
+    )
+}
+
+pub fn run(ctx: &mut Ctx, a: Args) -> Outcome {
+    let (from, to) = period(ctx, &a)?;
+    let reports = reports(ctx, a.area.as_deref(), from, to)?;
+    render(ctx, &a.out, &reports, a.area.is_some(), from, to)
+}
+
+/// The ASM's monthly purchasing activity report to AMT: the wash-up's figures over a calendar
+/// month.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  hcp report monthly --area \"Canterbury & Coastal\" --month 2026-11 --format html --output nov.html"
+)]
+pub struct MonthlyArgs {
+    /// The area.
+    #[arg(long, value_name = "A")]
+    pub area: String,
+    /// The month, YYYY-MM (default: last month).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    #[command(flatten)]
+    pub out: Out,
+}
+
+pub fn monthly(ctx: &mut Ctx, a: MonthlyArgs) -> Outcome {
+    use chrono::Datelike;
+    let first = match &a.month {
+        Some(m) => NaiveDate::parse_from_str(&format!("{}-01", m.trim()), "%Y-%m-%d").map_err(|_| {
+            UserError::usage(format!("--month '{m}' is not a month")).hint("write it as YYYY-MM, e.g. 2026-11")
+        })?,
+        None => {
+            let t = ctx.today().with_day(1).unwrap_or_else(|| ctx.today());
+            t.checked_sub_months(chrono::Months::new(1)).unwrap_or(t)
         }
-    }
-    if let Some(s) = stamp {
-        o.push_str(&format!("Produced {s}\n"));
-    }
-    o
+    };
+    let last = first.checked_add_months(chrono::Months::new(1)).map_or(first, |n| n - chrono::Duration::days(1));
+    let reports = reports(ctx, Some(&a.area), first, last)?;
+    render(ctx, &a.out, &reports, true, first, last)
 }
