@@ -234,3 +234,21 @@ CREATE TABLE pir_reviews (
     recorded_at   TEXT NOT NULL,
     recorded_by   TEXT NOT NULL
 ) STRICT;
+
+-- Flexible domiciliary care episodes (seed 004): a provider flexes an active package up to 24
+-- hours a day for at most 7 days; the episode is ended with its outcome.
+CREATE TABLE flex_episodes (
+    id              INTEGER PRIMARY KEY,
+    referral_id     INTEGER NOT NULL REFERENCES referrals(id),
+    provider_id     INTEGER NOT NULL REFERENCES providers(id),
+    from_at         TEXT NOT NULL,
+    minutes_per_day INTEGER NOT NULL CHECK (minutes_per_day > 0 AND minutes_per_day <= 1440),
+    reason          TEXT NOT NULL,
+    raised_by       TEXT CHECK (raised_by IN ('gp', 'district-nurse', 'care-worker', 'provider', 'other')),
+    authorised_by   TEXT,
+    ended_at        TEXT,
+    outcome         TEXT CHECK (outcome IN ('admission-avoided', 'hospital-admission', 'care-home', 'package-changed', 'back-to-usual', 'other')),
+    recorded_at     TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL
+) STRICT;
+CREATE INDEX flex_episodes_referral ON flex_episodes(referral_id);

@@ -133,6 +133,21 @@ fn pir_deadlines(
         let due = crate::domain::dates::end_of_london_day(w.to);
         out.push(item(Some(r.id), r.name.clone(), DueKind::PirBooking, note, due, now, None));
     }
+    for e in crate::store::flex::list(conn, true, None)? {
+        if mine.is_some_and(|m| !m.contains(&e.referral_id)) {
+            continue;
+        }
+        let due = crate::domain::flex::day7_due(e.from);
+        out.push(item(
+            Some(e.referral_id),
+            e.client_name.clone(),
+            DueKind::FlexDay7,
+            e.provider.clone(),
+            due,
+            now,
+            Some(e.provider),
+        ));
+    }
     for (id, name, ais_due) in crate::store::reviews::ais_open(conn)? {
         if mine.is_some_and(|m| !m.contains(&id)) {
             continue;

@@ -15,6 +15,7 @@ pub mod escalate;
 pub mod exit;
 pub mod export;
 pub mod financial_assessment;
+pub mod flex;
 pub mod form_sent;
 pub mod handback;
 pub mod history;
@@ -113,6 +114,9 @@ pub enum Command {
     Sdo(sdo::Args),
     FinancialAssessment(financial_assessment::Args),
     Escalate(escalate::Args),
+    /// Flexible domiciliary care: start, end, list episodes.
+    #[command(subcommand)]
+    Flex(flex::Command),
     /// PIR reviews: the reviews to book, booking one, recording it.
     #[command(subcommand)]
     Pir(pir::Command),
@@ -201,6 +205,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
         Command::Escalate(a) => escalate::run(ctx, a),
         Command::Report(c) => report::run(ctx, c),
         Command::Pir(c) => pir::run(ctx, c),
+        Command::Flex(c) => flex::run(ctx, c),
         Command::Due(a) => due::run(ctx, a),
         Command::History(a) => history::run(ctx, a),
         Command::Provider(c) => provider::run(ctx, c),

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod completeness;
 pub mod dates;
 pub mod due;
+pub mod flex;
 pub mod handback;
 pub mod import;
 pub mod intake;

@@ -175,6 +175,16 @@ fn other_sections(w: &Washup) -> Vec<Section> {
             vec!["resolved".into(), w.escalations.resolved.to_string()],
         ],
     ));
+    let fx = &w.flex;
+    let mut flex = vec![
+        vec!["episodes started".into(), fx.started.to_string()],
+        vec!["episodes ended".into(), fx.ended.to_string()],
+        vec!["days of flexed care".into(), fx.days.to_string()],
+        vec!["extra hours".into(), format!("{:.2}", fx.extra_hours)],
+    ];
+    flex.extend(fx.outcomes.iter().map(|(k, n)| vec![format!("outcome: {k}"), n.to_string()]));
+    flex.extend(fx.by_provider.iter().map(|(k, n)| vec![format!("started by {k}"), n.to_string()]));
+    out.push(("flexible care", h(&["figure", "value"]), flex));
     out
 }
 

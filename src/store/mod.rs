@@ -8,6 +8,7 @@ pub mod cqc;
 pub mod escalations;
 pub mod events;
 pub mod exits;
+pub mod flex;
 pub mod import;
 pub mod lifecycle;
 pub mod offers;

@@ -6,7 +6,7 @@ use super::columns::get;
 use super::referrals;
 use crate::domain::dates::store_instant;
 use crate::domain::washup::replay::{replay, RawEvent};
-use crate::domain::washup::{CapacityFact, EscalationFact, Facts, OfferFact, ReviewFact};
+use crate::domain::washup::{CapacityFact, EscalationFact, Facts, FlexFact, OfferFact, ReviewFact};
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -39,6 +39,7 @@ pub fn facts(
         capacity: Vec::new(),
         escalations: Vec::new(),
         reviews: Vec::new(),
+        flex: Vec::new(),
         clusters: BTreeMap::new(),
         providers: BTreeMap::new(),
     };
@@ -81,6 +82,16 @@ pub fn facts(
     f.capacity = capacity(conn, area_id, &s, &e)?;
     f.escalations = escalations(conn, area_id, &s, &e)?;
     f.reviews = reviews(conn, area_id, target_days)?;
+    f.flex = super::flex::overlapping(conn, area_id, &s, &e)?
+        .into_iter()
+        .map(|x| FlexFact {
+            provider: x.provider,
+            from: x.from,
+            ended: x.ended,
+            minutes_per_day: x.minutes_per_day,
+            outcome: x.outcome,
+        })
+        .collect();
     let mut stmt = conn.prepare_cached("SELECT id, name FROM clusters WHERE area_id = ?1")?;
     f.clusters = stmt.query_map([area_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached("SELECT id, name, type = 'contracted' FROM providers")?;

@@ -4,6 +4,7 @@
 mod allocation;
 mod desk;
 mod fidelity;
+mod flex;
 mod foundation;
 mod handbacks;
 mod help;

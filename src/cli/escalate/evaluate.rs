@@ -67,6 +67,38 @@ fn evaluate(tx: &Connection, rules: &Rules, now: DateTime<Utc>, user: &str, area
         }
     }
     raised.extend(area_teleconferences(tx, rules, now, user, on_list_by_area)?);
+    raised.extend(flex_day7(tx, now, user)?);
+    Ok(raised)
+}
+
+/// A flexible care episode still open 7 days after it started: the case manager reviews the
+/// package (SPEC §16).
+fn flex_day7(tx: &Connection, now: DateTime<Utc>, user: &str) -> Result<Vec<i64>> {
+    let now_s = store_instant(now);
+    let mut raised = Vec::new();
+    for e in crate::store::flex::list(tx, true, None)? {
+        if crate::domain::flex::day7_due(e.from) > now {
+            continue;
+        }
+        let trigger = format!("flex-{}", e.id);
+        let note = format!(
+            "flexible care with {} open since {}: the package needs review",
+            e.provider,
+            crate::domain::dates::show_instant(e.from)
+        );
+        let n = NewEscalation {
+            referral_id: Some(e.referral_id),
+            area_id: None,
+            provider_id: None,
+            rule: Rule::FlexDay7,
+            to: Rule::FlexDay7.recipient(),
+            trigger_key: &trigger,
+            note: &note,
+            raised_at: &now_s,
+            raised_by: user,
+        };
+        raised.extend(escalations::raise_once(tx, &n, &now_s)?);
+    }
     Ok(raised)
 }
 

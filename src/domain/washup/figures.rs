@@ -93,13 +93,16 @@ pub struct Escalations {
     pub resolved: usize,
 }
 
-/// Flexible care episodes: not yet recorded by hcp (issue 17), so zero until they are.
+/// Flexible care episodes in the period: started, ended, days and extra hours within the
+/// period, and the outcomes of those ended (the pilot's monitoring).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Flex {
     pub started: usize,
     pub ended: usize,
-    pub days: usize,
+    pub days: i64,
     pub extra_hours: f64,
+    pub outcomes: BTreeMap<String, usize>,
+    pub by_provider: BTreeMap<String, usize>,
 }
 
 /// The list by RAG at the end of one day of the period (the chart).

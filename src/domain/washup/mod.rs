@@ -57,6 +57,16 @@ pub struct ReviewFact {
     pub ais_updated: Option<NaiveDate>,
 }
 
+/// A flexible care episode overlapping the period.
+#[derive(Debug, Clone)]
+pub struct FlexFact {
+    pub provider: String,
+    pub from: DateTime<Utc>,
+    pub ended: Option<DateTime<Utc>>,
+    pub minutes_per_day: i64,
+    pub outcome: Option<String>,
+}
+
 /// An escalation raised or resolved in the period.
 #[derive(Debug, Clone)]
 pub struct EscalationFact {
@@ -76,6 +86,7 @@ pub struct Facts {
     pub capacity: Vec<CapacityFact>,
     pub escalations: Vec<EscalationFact>,
     pub reviews: Vec<ReviewFact>,
+    pub flex: Vec<FlexFact>,
     pub clusters: BTreeMap<i64, String>,
     /// Providers by id: name and whether contracted.
     pub providers: BTreeMap<i64, (String, bool)>,
@@ -200,7 +211,7 @@ pub fn compute(f: &Facts, cal: &WorkingCalendar, th: &Thresholds) -> Washup {
         non_contracted: non_contracted(f),
         reviews: reviews(f),
         escalations: escalations(f),
-        flex: Flex::default(),
+        flex: flex(f),
         list_by_day,
         wd_to_accept: wd,
     }
@@ -323,6 +334,29 @@ fn reviews(f: &Facts) -> Reviews {
         r.ais_overdue += usize::from(before_end(x.recorded) && x.ais_due.is_some_and(|d| d < f.to) && !updated_in_time);
     }
     r
+}
+
+fn flex(f: &Facts) -> Flex {
+    let (start, end) = (f.start(), f.end());
+    let within = |t: DateTime<Utc>| t >= start && t < end;
+    let mut out = Flex::default();
+    let mut minutes = 0;
+    for e in &f.flex {
+        let ended = e.ended.filter(|t| *t < end);
+        if within(e.from) {
+            out.started += 1;
+            *out.by_provider.entry(e.provider.clone()).or_default() += 1;
+        }
+        if ended.is_some_and(within) {
+            out.ended += 1;
+            *out.outcomes.entry(e.outcome.clone().unwrap_or_else(|| "not recorded".into())).or_default() += 1;
+        }
+        let days = super::flex::days_within(e.from, ended, start, end);
+        out.days += days;
+        minutes += days * e.minutes_per_day;
+    }
+    out.extra_hours = (minutes as f64 / 60.0 * 100.0).round() / 100.0;
+    out
 }
 
 fn escalations(f: &Facts) -> Escalations {

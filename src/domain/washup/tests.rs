@@ -75,6 +75,7 @@ fn facts(histories: Vec<History>, offers: Vec<OfferFact>) -> Facts {
         capacity: vec![],
         escalations: vec![],
         reviews: vec![],
+        flex: vec![],
         clusters: BTreeMap::from([(1, "Canterbury".to_string())]),
         providers: BTreeMap::new(),
     }
