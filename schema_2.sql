@@ -252,3 +252,25 @@ CREATE TABLE flex_episodes (
     recorded_by     TEXT NOT NULL
 ) STRICT;
 CREATE INDEX flex_episodes_referral ON flex_episodes(referral_id);
+
+-- Rates (seed 002): a rate is never overwritten; a new one starts on a date. Hourly for the day
+-- types, per night for nights; county-wide when cluster_id is NULL. Uplifts by rurality are in
+-- hundredths of a percent (1000 = 10%).
+CREATE TABLE rates (
+    id          INTEGER PRIMARY KEY,
+    rate_type   TEXT NOT NULL CHECK (rate_type IN ('standard', 'complex', 'high-complex-pbs', 'sleep-night', 'wake-night')),
+    cluster_id  INTEGER REFERENCES clusters(id),
+    pence       INTEGER NOT NULL CHECK (pence > 0),
+    from_date   TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+) STRICT;
+CREATE TABLE rurality_uplifts (
+    id            INTEGER PRIMARY KEY,
+    cluster_id    INTEGER NOT NULL REFERENCES clusters(id),
+    rurality      TEXT NOT NULL,
+    basis_points  INTEGER NOT NULL CHECK (basis_points >= 0 AND basis_points <= 10000),
+    from_date     TEXT NOT NULL,
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL
+) STRICT;

@@ -27,6 +27,7 @@ pub mod offer;
 pub mod output;
 pub mod pir;
 pub mod provider;
+pub mod rate;
 pub mod record;
 pub mod referral;
 pub mod report;
@@ -114,6 +115,9 @@ pub enum Command {
     Sdo(sdo::Args),
     FinancialAssessment(financial_assessment::Args),
     Escalate(escalate::Args),
+    /// Rates and rurality uplifts: set, uplift, list (amounts only with --show-rates).
+    #[command(subcommand)]
+    Rate(rate::Command),
     /// Flexible domiciliary care: start, end, list episodes.
     #[command(subcommand)]
     Flex(flex::Command),
@@ -181,6 +185,7 @@ impl Command {
             Command::Calendar(c) => matches!(c, calendar::Command::Update(_)),
             Command::Capacity(c) => matches!(c, capacity::Command::Add(_)),
             Command::Settings(c) => matches!(c, settings::Command::Set { .. }),
+            Command::Rate(c) => !matches!(c, rate::Command::List(_)),
             _ => false,
         }
     }
@@ -206,6 +211,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Outcome {
         Command::Report(c) => report::run(ctx, c),
         Command::Pir(c) => pir::run(ctx, c),
         Command::Flex(c) => flex::run(ctx, c),
+        Command::Rate(c) => rate::run(ctx, c),
         Command::Due(a) => due::run(ctx, a),
         Command::History(a) => history::run(ctx, a),
         Command::Provider(c) => provider::run(ctx, c),

@@ -13,6 +13,7 @@ pub mod intake;
 pub mod lifecycle;
 pub mod model;
 pub mod placement;
+pub mod rates;
 pub mod record;
 pub mod responses;
 pub mod review;

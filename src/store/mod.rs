@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod offers;
 mod open;
 pub mod providers;
+pub mod rates;
 pub mod reference;
 pub mod referrals;
 pub mod reviews;

@@ -12,6 +12,7 @@ mod house;
 mod import;
 mod intake;
 mod pir;
+mod rates;
 mod readme;
 mod reports;
 mod stories;

@@ -37,6 +37,11 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         (None, None) => unreachable!("clap requires an id or --client"),
     };
     let v = view::load(conn, &rules, now, id)?;
+    let estimate = if args.show_rates {
+        crate::cli::rate::estimate_for(conn, &v.r, v.place.as_ref().map(|p| p.rurality.as_str()))?
+    } else {
+        None
+    };
     if json {
         let j = v.to_json(now);
         if args.show_rates {
@@ -45,6 +50,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 extra: serde_json::json!({
                     "authorised_weekly": v.r.authorised_weekly_pence.map(|p| p as f64 / 100.0),
                     "estimated_weekly": v.r.estimated_weekly_pence.map(|p| p as f64 / 100.0),
+                    "estimated_weekly_pence": estimate,
                 }),
             });
         } else {
@@ -54,9 +60,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         print_card(&v);
         if args.show_rates {
             println!(
-                "Authorised weekly: {}   Estimated weekly: {}",
+                "Authorised weekly: {}   Estimated weekly: {}   From the rates: {}",
                 v.r.authorised_weekly_pence.map(show_pence).unwrap_or_else(|| "-".into()),
-                v.r.estimated_weekly_pence.map(show_pence).unwrap_or_else(|| "-".into())
+                v.r.estimated_weekly_pence.map(show_pence).unwrap_or_else(|| "-".into()),
+                estimate.map(show_pence).unwrap_or_else(|| "no rate recorded".into())
             );
         }
         if !v.offers.is_empty() {
