@@ -89,8 +89,19 @@ fn start(ctx: &mut Ctx, a: StartArgs) -> Outcome {
     if reason.is_empty() {
         return Err(UserError::usage("--reason is blank").hint("say what happened, e.g. \"fall at home\"").into());
     }
+    let tdm = ctx.rules()?.flex_tdm_limit_pence;
     let conn = ctx.store()?.conn();
     let r = load_referral(conn, a.id)?;
+    // The flexed package: the flexed hours every day of the week, at the rates in force.
+    let flexed = crate::store::referrals::Referral {
+        calls_per_day: 1,
+        minutes_per_call: minutes,
+        days_per_week: 7,
+        start_date: crate::domain::dates::london_date(from),
+        ..r.clone()
+    };
+    let rurality = crate::store::reference::rurality_of(conn, r.msoa_code.as_deref())?;
+    let weekly_cost = super::rate::estimate_for(conn, &flexed, rurality.as_deref())?;
     let provider = match r.provider_id {
         Some(p) => Some(providers::get(conn, p)?).map(|p| (p.name, p.flex)),
         None => None,
@@ -107,6 +118,9 @@ fn start(ctx: &mut Ctx, a: StartArgs) -> Outcome {
         provider: provider.clone(),
         minutes_per_day: minutes,
         episodes,
+        weekly_cost_pence: weekly_cost,
+        tdm_limit_pence: tdm,
+        authorised: a.authorised_by.as_deref().is_some_and(|n| !n.trim().is_empty()),
     };
     may_start(&facts, from)?;
     let (now_s, user) = (ctx.now_str(), ctx.user.clone());

@@ -26,6 +26,11 @@ pub struct FlexFacts {
     pub minutes_per_day: i64,
     /// Open episodes, and ended ones, for the same client: (from, ended).
     pub episodes: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+    /// The flexed package's weekly cost (the flexed hours every day of the week at the rates
+    /// in force), when rates are recorded; the TDM limit; whether an authoriser is named.
+    pub weekly_cost_pence: Option<i64>,
+    pub tdm_limit_pence: i64,
+    pub authorised: bool,
 }
 
 fn refuse(msg: String, hint: &str) -> UserError {
@@ -106,6 +111,16 @@ pub fn may_start(f: &FlexFacts, from: DateTime<Utc>) -> Result<(), UserError> {
             "give --hours-per-day between 0.25 and 24",
         ));
     }
+    if let Some(cost) = f.weekly_cost_pence.filter(|c| *c > f.tdm_limit_pence && !f.authorised) {
+        return Err(refuse(
+            format!(
+                "the flexed package would cost {} a week, above the TDM limit of {}",
+                super::text::show_pence(cost),
+                super::text::show_pence(f.tdm_limit_pence)
+            ),
+            "name who authorised it: --authorised-by NAME",
+        ));
+    }
     // The new episode runs on until it is ended, so it overlaps any episode not ended by then.
     if let Some((start, _)) = f.episodes.iter().find(|(_, end)| end.is_none_or(|e| from < e)) {
         return Err(refuse(
@@ -154,6 +169,9 @@ mod tests {
             provider: Some(("Tern Care".into(), true)),
             minutes_per_day: 24 * 60,
             episodes: vec![],
+            weekly_cost_pence: Some(378_000),
+            tdm_limit_pence: 300_000,
+            authorised: true,
         }
     }
 
@@ -175,6 +193,7 @@ mod tests {
             (Box::new(|f| f.provider = Some(("Tern Care".into(), false))), "not signed up"),
             (Box::new(|f| f.minutes_per_day = 25 * 60), "25 hours a day"),
             (Box::new(|f| f.episodes = vec![(t("2026-11-22 10:00"), None)]), "already has"),
+            (Box::new(|f| f.authorised = false), "above the TDM limit of £3,000.00"),
         ];
         for (change, words) in cases {
             let mut f = facts();

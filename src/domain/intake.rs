@@ -47,7 +47,20 @@ pub fn recheck(
     rules: &CompletenessRules,
     completed_at: DateTime<Utc>,
 ) -> Vec<Missing> {
-    let missing = check(&facts(r), cal, rules);
+    recheck_with(r, cal, rules, completed_at, None)
+}
+
+/// `recheck`, with the estimated weekly cost from the rates when the referral gives none.
+pub fn recheck_with(
+    r: &mut Referral,
+    cal: &WorkingCalendar,
+    rules: &CompletenessRules,
+    completed_at: DateTime<Utc>,
+    rate_estimate: Option<i64>,
+) -> Vec<Missing> {
+    let mut f = facts(r);
+    f.estimated_weekly_pence = f.estimated_weekly_pence.or(rate_estimate);
+    let missing = check(&f, cal, rules);
     r.missing = missing.iter().map(|m| m.item).collect();
     match (r.state, missing.is_empty()) {
         (State::Incomplete, true) => {

@@ -11,4 +11,6 @@ pub struct Rules {
     pub completeness: CompletenessRules,
     /// Days after the start hcp proposes a new-to-ACT client's first review.
     pub pir_target_days: i64,
+    /// The TDM limit: a flexed package costing more a week needs a named authoriser.
+    pub flex_tdm_limit_pence: i64,
 }

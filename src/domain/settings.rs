@@ -25,6 +25,13 @@ pub const SETTINGS: &[Setting] = &[
     setting("rag.amber_days", 5, 1, 60, "working days waiting before a referral turns amber"),
     setting("rag.red_days", 10, 1, 120, "working days waiting before a referral turns red"),
     setting("rag.start_passed_red_days", 5, 1, 60, "working days past the requested start before red"),
+    setting(
+        "flex.tdm_limit_pence",
+        300_000,
+        0,
+        10_000_000,
+        "weekly cost of a flexed package above which a named authoriser is needed",
+    ),
     setting("pir.target_days", 42, 14, 55, "days after the start hcp proposes a new-to-ACT client's first review"),
     setting("rag.handback_red_days", 5, 0, 60, "red when a handed-back package's care ends within this many days"),
     setting(
@@ -90,6 +97,7 @@ pub fn rules(calendar: WorkingCalendar, value: impl Fn(&Setting) -> i64) -> Rule
             self_funder_grace_days: v("referral.self_funder_grace_days") as u32,
         },
         pir_target_days: v("pir.target_days"),
+        flex_tdm_limit_pence: v("flex.tdm_limit_pence"),
     }
 }
 

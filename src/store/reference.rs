@@ -376,3 +376,9 @@ mod tests {
         Ok(())
     }
 }
+
+/// The rural-urban class of an MSOA, if known.
+pub fn rurality_of(conn: &Connection, msoa: Option<&str>) -> Result<Option<String>> {
+    let Some(m) = msoa else { return Ok(None) };
+    Ok(conn.prepare_cached("SELECT ruc_name FROM msoas WHERE code = ?1")?.query_row([m], |r| r.get(0)).optional()?)
+}

@@ -118,6 +118,11 @@ fn who_may_not_flex_is_refused_with_the_reason() {
     // Bad input: words for hours, a time in the future.
     start(&h, "2026-11-23T14:41", ok, "2026-11-23 14:00", "lots").code(2);
     start(&h, "2026-11-23T14:41", ok, "2026-11-24 14:00", "8").code(2);
-    let v = start(&h, "2026-11-23T14:40", ok, "2026-11-23 14:00", "12.5").ok().json();
+    // With rates recorded, 24 hours a day at £20 is £3,360 a week: above the TDM limit, so a
+    // named authoriser is needed; 12.5 hours a day (£1,750) is not.
+    h.run_at("2026-11-23T14:40", &["rate", "set", "--type", "standard", "--amount", "20", "--from", "2026-04-01"]).ok();
+    let out = start(&h, "2026-11-23T14:41", ok, "2026-11-23 14:00", "24").code(1);
+    assert!(out.stderr.contains("TDM") && out.stderr.contains("£3,360.00"), "{}", out.stderr);
+    let v = start(&h, "2026-11-23T14:42", ok, "2026-11-23 14:00", "12.5").ok().json();
     assert_eq!(v["hours_per_day"].as_f64(), Some(12.5));
 }

@@ -122,3 +122,43 @@ fn bad_rates_are_refused_with_the_value() {
     h.run_at("2026-11-23T09:00", &["rate", "set", "--type", "standard", "--amount", "20", "--cluster", "Narnia"])
         .code(1);
 }
+
+#[test]
+fn the_authorised_amount_must_cover_the_estimate_from_the_rates() {
+    let h = setup();
+    let add = |client: &str, authorised: &str| {
+        let a = [
+            "referral",
+            "add",
+            "--client-id",
+            client,
+            "--name",
+            "Test Client",
+            "--postcode",
+            "CT3 1XB",
+            "--team",
+            "stp",
+            "--referrer",
+            "R Worker",
+            "--referrer-email",
+            "r.worker@example.org",
+            "--start",
+            "2026-12-07",
+            "--calls-per-day",
+            "2",
+            "--minutes",
+            "30",
+            "--authorised-weekly",
+            authorised,
+            "--doc",
+            "financial-authorisation,referral-form,charging-letter,ais-updated",
+            "--json",
+        ];
+        h.run_at("2026-11-23T09:00", &a)
+    };
+    // £150 authorised against a £173.25 estimate: financial authorisation is missing.
+    let low = add("660301", "150").code(3).json();
+    assert_eq!(low["missing"], serde_json::json!(["financial-authorisation"]), "{low}");
+    let ok = add("660302", "180").ok().json();
+    assert_eq!(ok["state"], "waiting");
+}

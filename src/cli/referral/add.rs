@@ -134,7 +134,7 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Outcome {
         }
         // Complete on arrival: listed from the time it was received (SPEC §5).
         let received = r.received_at;
-        let missing = recheck(&mut r, &rules, received);
+        let missing = recheck(tx, &mut r, &rules, received)?;
         let id = referrals::insert(tx, &r)?;
         r.id = id;
         Event::new("referral added", "referral", &now_s, &now_s, &user)

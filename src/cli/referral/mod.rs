@@ -52,9 +52,18 @@ pub fn place(conn: &Connection, r: &mut Referral) -> Result<()> {
     Ok(())
 }
 
-/// Run the completeness check; a referral that passes joins the list (SPEC §5).
-pub fn recheck(r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Vec<Missing> {
-    crate::domain::intake::recheck(r, &rules.calendar, &rules.completeness, at)
+/// Run the completeness check; a referral that passes joins the list (SPEC §5). When the
+/// referral gives no estimated weekly cost, the estimate from the rates in force (if any are
+/// recorded) is what the authorised amount must cover (SPEC §15).
+pub fn recheck(conn: &Connection, r: &mut Referral, rules: &Rules, at: DateTime<Utc>) -> Result<Vec<Missing>> {
+    let estimate = match r.estimated_weekly_pence {
+        Some(_) => None,
+        None => {
+            let rurality = reference::rurality_of(conn, r.msoa_code.as_deref())?;
+            crate::cli::rate::estimate_for(conn, r, rurality.as_deref())?
+        }
+    };
+    Ok(crate::domain::intake::recheck_with(r, &rules.calendar, &rules.completeness, at, estimate))
 }
 
 /// Print the outcome of add/update: the referral, and the missing-information email if incomplete.

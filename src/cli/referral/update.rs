@@ -102,7 +102,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             // Back to the cluster the postcode gives, if any.
             super::place(tx, &mut r)?;
         }
-        let missing = recheck(&mut r, &rules, now);
+        let missing = recheck(tx, &mut r, &rules, now)?;
         if let Some((b, a)) = referrals::diff(&before, &r) {
             r.updated_at = now;
             referrals::update(tx, &r)?;
