@@ -335,6 +335,12 @@ pub fn update_bank_holidays(
     Ok(())
 }
 
+/// The rural-urban class of an MSOA, if known.
+pub fn rurality_of(conn: &Connection, msoa: Option<&str>) -> Result<Option<String>> {
+    let Some(m) = msoa else { return Ok(None) };
+    Ok(conn.prepare_cached("SELECT ruc_name FROM msoas WHERE code = ?1")?.query_row([m], |r| r.get(0)).optional()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,10 +381,4 @@ mod tests {
         assert_eq!(find_area(&s.conn, "westkent")?.name, "West Kent");
         Ok(())
     }
-}
-
-/// The rural-urban class of an MSOA, if known.
-pub fn rurality_of(conn: &Connection, msoa: Option<&str>) -> Result<Option<String>> {
-    let Some(m) = msoa else { return Ok(None) };
-    Ok(conn.prepare_cached("SELECT ruc_name FROM msoas WHERE code = ?1")?.query_row([m], |r| r.get(0)).optional()?)
 }
