@@ -274,3 +274,7 @@ CREATE TABLE rurality_uplifts (
     recorded_at   TEXT NOT NULL,
     recorded_by   TEXT NOT NULL
 ) STRICT;
+
+-- Reports read a period's offers and capacity by date.
+CREATE INDEX offers_offered_at ON offers(offered_at);
+CREATE INDEX capacity_recorded_at ON capacity(recorded_at);
