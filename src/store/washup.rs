@@ -167,11 +167,12 @@ fn escalations(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<
 /// it was first booked and when the review was recorded.
 fn reviews(conn: &Connection, area_id: i64, target_days: i64) -> Result<Vec<ReviewFact>> {
     let mut stmt = conn.prepare_cached(
+        // `+r.state`: look up the area's referrals by cluster, not every placement by state.
         "SELECT r.id, r.known_to_act, COALESCE(r.confirmed_start, r.start_date), \
                 (SELECT MIN(b.booked_at) FROM pir_bookings b WHERE b.referral_id = r.id), \
                 v.recorded_at, v.ais_due, v.ais_updated \
          FROM referrals r LEFT JOIN pir_reviews v ON v.referral_id = r.id \
-         WHERE r.state IN ('confirmed', 'active', 'ended') AND r.minor_change = 0 AND r.confirmed_at IS NOT NULL \
+         WHERE +r.state IN ('confirmed', 'active', 'ended') AND r.minor_change = 0 AND r.confirmed_at IS NOT NULL \
          AND r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1)",
     )?;
     let rows = stmt.query_map([area_id], |r| {
