@@ -99,6 +99,21 @@ pub fn facts(
     Ok(f)
 }
 
+/// An offer row: id, referral, provider name, tier, offered, deadline, response, answered, reason.
+fn offer_fact(r: &rusqlite::Row) -> rusqlite::Result<OfferFact> {
+    let id: i64 = r.get(0)?;
+    Ok(OfferFact {
+        referral: r.get(1)?,
+        provider: r.get(2)?,
+        tier: get(r, 3, "offers", id, "tier")?,
+        offered_at: get(r, 4, "offers", id, "offered_at")?,
+        deadline: get(r, 5, "offers", id, "deadline")?,
+        response: get(r, 6, "offers", id, "response")?,
+        responded_at: get(r, 7, "offers", id, "responded_at")?,
+        reason: get(r, 8, "offers", id, "reason")?,
+    })
+}
+
 fn offers(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<OfferFact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason \
@@ -106,19 +121,7 @@ fn offers(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<Offer
          WHERE r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) AND o.offered_at >= ?2 AND o.offered_at < ?3 \
          ORDER BY o.offered_at, o.id",
     )?;
-    let rows = stmt.query_map(rusqlite::params![area_id, s, e], |r| {
-        let id: i64 = r.get(0)?;
-        Ok(OfferFact {
-            referral: r.get(1)?,
-            provider: r.get(2)?,
-            tier: get(r, 3, "offers", id, "tier")?,
-            offered_at: get(r, 4, "offers", id, "offered_at")?,
-            deadline: get(r, 5, "offers", id, "deadline")?,
-            response: get(r, 6, "offers", id, "response")?,
-            responded_at: get(r, 7, "offers", id, "responded_at")?,
-            reason: get(r, 8, "offers", id, "reason")?,
-        })
-    })?;
+    let rows = stmt.query_map(rusqlite::params![area_id, s, e], offer_fact)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -207,20 +210,7 @@ pub fn provider_offers(conn: &Connection, provider_id: i64, s: &str, e: &str) ->
          WHERE o.provider_id = ?1 AND o.offered_at >= ?2 AND o.offered_at < ?3 ORDER BY o.offered_at, o.id",
     )?;
     let rows = stmt.query_map(rusqlite::params![provider_id, s, e], |r| {
-        let id: i64 = r.get(0)?;
-        Ok(ProviderOffer {
-            offer: OfferFact {
-                referral: r.get(1)?,
-                provider: r.get(2)?,
-                tier: get(r, 3, "offers", id, "tier")?,
-                offered_at: get(r, 4, "offers", id, "offered_at")?,
-                deadline: get(r, 5, "offers", id, "deadline")?,
-                response: get(r, 6, "offers", id, "response")?,
-                responded_at: get(r, 7, "offers", id, "responded_at")?,
-                reason: get(r, 8, "offers", id, "reason")?,
-            },
-            client_id: r.get(9)?,
-        })
+        Ok(ProviderOffer { offer: offer_fact(r)?, client_id: r.get(9)? })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

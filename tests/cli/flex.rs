@@ -19,23 +19,11 @@ fn setup() -> Hcp {
 }
 
 fn active(h: &mut Hcp, client: &str, extra: &[&str]) -> i64 {
-    h.now = "2026-11-16T08:30".into();
     let mut e = extra.to_vec();
     if !extra.contains(&"--client-group") {
         e.extend_from_slice(&["--client-group", "older-people"]);
     }
-    let r = h.referral(client, "CT9 1XZ", "2026-11-16 08:30", "2026-11-23", &e);
-    let s = r.to_string();
-    for (now, args) in [
-        ("2026-11-16T09:05", vec!["offer", &s]),
-        ("2026-11-16T09:30", vec!["respond", &s, "accept"]),
-        ("2026-11-16T10:00", vec!["form-sent", &s]),
-        ("2026-11-16T12:00", vec!["confirm", &s, "--start", "2026-11-23", "--call-times", "08:00,18:00"]),
-        ("2026-11-17T09:00", vec!["sdo", &s, "--sent"]),
-    ] {
-        h.run_at(now, &args).ok();
-    }
-    r
+    h.placed(client, "CT9 1XZ", "2026-11-23", &e)
 }
 
 fn start(h: &Hcp, now: &str, id: i64, from: &str, hours: &str) -> super::support::Out {

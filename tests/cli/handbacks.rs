@@ -4,23 +4,6 @@
 
 use super::support::Hcp;
 
-/// A referral placed with Alpha Care and active by Tuesday 17 November; returns its id.
-fn place(h: &mut Hcp, client: &str, extra: &[&str]) -> i64 {
-    h.now = "2026-11-16T08:30".into();
-    let r = h.referral(client, "CT1 2EH", "2026-11-16 08:30", "2026-11-23", extra);
-    let s = r.to_string();
-    for (now, args) in [
-        ("2026-11-16T09:05", vec!["offer", &s]),
-        ("2026-11-16T09:30", vec!["respond", &s, "accept"]),
-        ("2026-11-16T10:00", vec!["form-sent", &s]),
-        ("2026-11-16T12:00", vec!["confirm", &s, "--start", "2026-11-23", "--call-times", "08:00,18:00"]),
-        ("2026-11-17T09:00", vec!["sdo", &s, "--sent"]),
-    ] {
-        h.run_at(now, &args).ok();
-    }
-    r
-}
-
 fn placed_hcp() -> Hcp {
     let h = Hcp::new();
     h.run_at("2026-11-16T08:00", &["init"]).ok();
@@ -31,7 +14,7 @@ fn placed_hcp() -> Hcp {
 #[test]
 fn a_capacity_handback_goes_back_on_the_list_and_the_asm_is_told() {
     let mut h = placed_hcp();
-    let r = place(&mut h, "810001", &[]);
+    let r = h.placed("810001", "CT1 2EH", "2026-11-23", &[]);
     let args =
         ["handback", &r.to_string(), "--reason", "capacity", "--end", "2026-11-27", "--notified", "2026-11-23 08:45"];
     let v = h.json_at("2026-11-23T09:00", &args, 0);
@@ -58,7 +41,7 @@ fn a_capacity_handback_goes_back_on_the_list_and_the_asm_is_told() {
 #[test]
 fn a_client_choice_handback_ends_the_package() {
     let mut h = placed_hcp();
-    let r = place(&mut h, "810002", &[]);
+    let r = h.placed("810002", "CT1 2EH", "2026-11-23", &[]);
     let v = h.json_at(
         "2026-11-23T09:00",
         &["handback", &r.to_string(), "--reason", "client-choice", "--end", "2026-11-30"],
@@ -72,8 +55,8 @@ fn a_client_choice_handback_ends_the_package() {
 #[test]
 fn a_multiple_handback_on_short_notice_tracks_every_client() {
     let mut h = placed_hcp();
-    let plain = place(&mut h, "820001", &[]);
-    let risky = place(&mut h, "820002", &["--lives-alone", "--dementia"]);
+    let plain = h.placed("820001", "CT1 2EH", "2026-11-23", &[]);
+    let risky = h.placed("820002", "CT1 2EH", "2026-11-23", &["--lives-alone", "--dementia"]);
     let v = h.json_at(
         "2026-11-23T10:00",
         &[

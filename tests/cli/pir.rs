@@ -3,22 +3,6 @@
 
 use super::support::Hcp;
 
-/// A referral confirmed to start on `start`; returns its id.
-fn placed(h: &mut Hcp, client: &str, start: &str, extra: &[&str]) -> i64 {
-    h.now = "2026-11-16T08:30".into();
-    let r = h.referral(client, "CT1 2EH", "2026-11-16 08:30", start, extra);
-    let s = r.to_string();
-    for (now, args) in [
-        ("2026-11-16T09:05", vec!["offer", &s]),
-        ("2026-11-16T09:30", vec!["respond", &s, "accept"]),
-        ("2026-11-16T10:00", vec!["form-sent", &s]),
-        ("2026-11-16T12:00", vec!["confirm", &s, "--start", start, "--call-times", "08:00,18:00"]),
-    ] {
-        h.run_at(now, &args).ok();
-    }
-    r
-}
-
 fn setup() -> Hcp {
     let h = Hcp::new();
     h.run_at("2026-11-16T08:00", &["init"]).ok();
@@ -37,9 +21,9 @@ fn book(h: &Hcp, now: &str, id: i64, date: &str, extra: &[&str]) -> super::suppo
 #[test]
 fn the_list_shows_each_placements_window_soonest_first_and_skips_minor_changes() {
     let mut h = setup();
-    let new = placed(&mut h, "910001", "2026-12-01", &[]);
-    let known = placed(&mut h, "910002", "2026-12-01", &["--known-to-act", "--doc", "bica"]);
-    placed(&mut h, "910003", "2026-12-01", &["--minor-change"]);
+    let new = h.placed("910001", "CT1 2EH", "2026-12-01", &[]);
+    let known = h.placed("910002", "CT1 2EH", "2026-12-01", &["--known-to-act", "--doc", "bica"]);
+    h.placed("910003", "CT1 2EH", "2026-12-01", &["--minor-change"]);
     let v = h.json_at("2026-11-25T09:00", &["pir", "schedule"], 0);
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 2, "the minor change needs no review: {v}");
@@ -57,7 +41,7 @@ fn the_list_shows_each_placements_window_soonest_first_and_skips_minor_changes()
 #[test]
 fn a_booking_outside_the_window_changes_nothing_unless_forced_with_a_reason() {
     let mut h = setup();
-    let r = placed(&mut h, "920001", "2026-12-01", &[]);
+    let r = h.placed("920001", "CT1 2EH", "2026-12-01", &[]);
     let out = book(&h, "2026-11-25T10:00", r, "2027-01-27", &[]).code(1);
     assert!(out.stderr.contains("27/01/2027") && out.stderr.contains("26/01/2027"), "{}", out.stderr);
     let files = std::fs::read_dir(h.dir.path())
@@ -80,7 +64,7 @@ fn a_booking_outside_the_window_changes_nothing_unless_forced_with_a_reason() {
 #[test]
 fn booking_writes_three_private_files_and_rebooking_updates_the_same_event() {
     let mut h = setup();
-    let r = placed(&mut h, "930001", "2026-12-01", &[]);
+    let r = h.placed("930001", "CT1 2EH", "2026-12-01", &[]);
     let first = book(&h, "2026-11-25T10:00", r, "2027-01-12", &["--worker-email", "sam.case@example.org"]).ok().json();
     let ics1 = std::fs::read_to_string(first["files"]["ics"].as_str().unwrap()).unwrap();
     assert!(ics1.contains("DTSTART;TZID=Europe/London:20270112T100000"), "{ics1}");
@@ -111,7 +95,7 @@ fn booking_writes_three_private_files_and_rebooking_updates_the_same_event() {
 #[test]
 fn recording_a_review_sets_the_ais_deadline_and_closes_it() {
     let mut h = setup();
-    let k = placed(&mut h, "940001", "2026-12-01", &["--known-to-act", "--doc", "bica"]);
+    let k = h.placed("940001", "CT1 2EH", "2026-12-01", &["--known-to-act", "--doc", "bica"]);
     let s = k.to_string();
     let v =
         h.json_at("2026-12-17T16:00", &["pir", "record", &s, "--reviewed", "2026-12-17", "--outcome", "continue"], 0);
@@ -123,7 +107,7 @@ fn recording_a_review_sets_the_ais_deadline_and_closes_it() {
     assert!(again.stderr.contains("already recorded"), "{}", again.stderr);
     assert_eq!(h.json_at("2026-12-17T16:06", &["pir", "schedule"], 0), serde_json::json!([]));
     // The paperwork's arrival starts the clock when given: Wednesday 23 → Monday 4 January.
-    let n = placed(&mut h, "940002", "2026-12-01", &[]);
+    let n = h.placed("940002", "CT1 2EH", "2026-12-01", &[]);
     let v = h.json_at(
         "2026-12-23T16:00",
         &[
@@ -154,7 +138,7 @@ fn only_a_confirmed_placement_is_booked_and_times_must_read() {
     let waiting = h.referral("950001", "CT1 2EH", "2026-11-16 08:30", "2026-12-01", &[]);
     let out = book(&h, "2026-11-25T10:00", waiting, "2027-01-12", &[]).code(1);
     assert!(out.stderr.contains("waiting"), "{}", out.stderr);
-    let r = placed(&mut h, "950002", "2026-12-01", &[]);
+    let r = h.placed("950002", "CT1 2EH", "2026-12-01", &[]);
     let s = r.to_string();
     let bad = h
         .run_at(
@@ -173,7 +157,7 @@ fn only_a_confirmed_placement_is_booked_and_times_must_read() {
 #[test]
 fn due_shows_a_review_to_book_until_it_is_booked_and_the_washup_counts_it() {
     let mut h = setup();
-    let r = placed(&mut h, "960001", "2026-12-01", &[]);
+    let r = h.placed("960001", "CT1 2EH", "2026-12-01", &[]);
     let due = |now: &str| {
         let v = h.json_at(now, &["due"], 0);
         v.as_array().unwrap().iter().find(|i| i["what"] == "pir-booking" && i["referral"] == r).cloned()
@@ -193,7 +177,7 @@ fn due_shows_a_review_to_book_until_it_is_booked_and_the_washup_counts_it() {
 #[test]
 fn the_ais_update_is_due_until_done_and_counted_overdue_in_the_washup() {
     let mut h = setup();
-    let k = placed(&mut h, "970001", "2026-12-01", &["--known-to-act", "--doc", "bica"]);
+    let k = h.placed("970001", "CT1 2EH", "2026-12-01", &["--known-to-act", "--doc", "bica"]);
     let s = k.to_string();
     h.run_at("2026-12-17T16:00", &["pir", "record", &s, "--reviewed", "2026-12-17", "--outcome", "continue"]).ok();
     let ais = |now: &str| {

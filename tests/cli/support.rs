@@ -141,6 +141,19 @@ impl Hcp {
 
     /// A complete referral (STP, not known to ACT); returns its id.
     pub fn referral(&self, client: &str, postcode: &str, received: &str, start: &str, extra: &[&str]) -> i64 {
+        self.referral_now(&self.now.clone(), client, postcode, received, start, extra)
+    }
+
+    /// A complete referral added at `now`; returns its id.
+    pub fn referral_now(
+        &self,
+        now: &str,
+        client: &str,
+        postcode: &str,
+        received: &str,
+        start: &str,
+        extra: &[&str],
+    ) -> i64 {
         let mut a = vec![
             "referral",
             "add",
@@ -168,42 +181,32 @@ impl Hcp {
             "financial-authorisation,referral-form,charging-letter,ais-updated",
         ];
         a.extend_from_slice(extra);
-        let v = self.json_at(&self.now.clone(), &a, 0);
+        let v = self.json_at(now, &a, 0);
         assert_eq!(v["state"], "waiting", "{v}");
         v["id"].as_i64().expect("id")
     }
 
-    /// A complete referral added at `now`; returns its id.
+    /// A complete referral in CT1 2EH added at `now`; returns its id.
     pub fn referral_at(&self, now: &str, client: &str, received: &str, start: &str) -> i64 {
-        let a = [
-            "referral",
-            "add",
-            "--client-id",
-            client,
-            "--name",
-            "Test Client",
-            "--postcode",
-            "CT1 2EH",
-            "--team",
-            "stp",
-            "--referrer",
-            "R Worker",
-            "--referrer-email",
-            "r.worker@example.org",
-            "--received",
-            received,
-            "--start",
-            start,
-            "--calls-per-day",
-            "2",
-            "--minutes",
-            "30",
-            "--doc",
-            "financial-authorisation,referral-form,charging-letter,ais-updated",
-        ];
-        let v = self.json_at(now, &a, 0);
-        assert_eq!(v["state"], "waiting", "{v}");
-        v["id"].as_i64().expect("id")
+        self.referral_now(now, client, "CT1 2EH", received, start, &[])
+    }
+
+    /// A referral placed with the first provider of its cluster and active by Tuesday 17
+    /// November 2026 (accepted, form sent, confirmed to start on `start`, SDO sent); its id.
+    pub fn placed(&mut self, client: &str, postcode: &str, start: &str, extra: &[&str]) -> i64 {
+        self.now = "2026-11-16T08:30".into();
+        let r = self.referral(client, postcode, "2026-11-16 08:30", start, extra);
+        let s = r.to_string();
+        for (now, args) in [
+            ("2026-11-16T09:05", vec!["offer", &s]),
+            ("2026-11-16T09:30", vec!["respond", &s, "accept"]),
+            ("2026-11-16T10:00", vec!["form-sent", &s]),
+            ("2026-11-16T12:00", vec!["confirm", &s, "--start", start, "--call-times", "08:00,18:00"]),
+            ("2026-11-17T09:00", vec!["sdo", &s, "--sent"]),
+        ] {
+            self.run_at(now, &args).ok();
+        }
+        r
     }
 
     pub fn show(&self, now: &str, id: i64) -> Value {
