@@ -99,6 +99,20 @@ fn list_sections(w: &Washup) -> Vec<Section> {
             })
             .collect(),
     ));
+    let mut cuts = Vec::new();
+    for p in &w.providers {
+        for (class, c) in &p.by_rurality {
+            cuts.push(vec![
+                p.provider.clone(),
+                class.clone(),
+                c.offers.to_string(),
+                c.accepted.to_string(),
+                c.declined.to_string(),
+                c.lapsed.to_string(),
+            ]);
+        }
+    }
+    out.push(("responses by rurality", h(&["provider", "rurality", "offers", "accepted", "declined", "lapsed"]), cuts));
     out
 }
 

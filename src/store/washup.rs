@@ -99,7 +99,8 @@ pub fn facts(
     Ok(f)
 }
 
-/// An offer row: id, referral, provider name, tier, offered, deadline, response, answered, reason.
+/// An offer row: id, referral, provider name, tier, offered, deadline, response, answered,
+/// reason, client id, rurality.
 fn offer_fact(r: &rusqlite::Row) -> rusqlite::Result<OfferFact> {
     let id: i64 = r.get(0)?;
     Ok(OfferFact {
@@ -111,13 +112,16 @@ fn offer_fact(r: &rusqlite::Row) -> rusqlite::Result<OfferFact> {
         response: get(r, 6, "offers", id, "response")?,
         responded_at: get(r, 7, "offers", id, "responded_at")?,
         reason: get(r, 8, "offers", id, "reason")?,
+        rurality: r.get(10)?,
     })
 }
 
 fn offers(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<OfferFact>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason \
+        "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason, \
+                r.client_id, m.ruc_name \
          FROM offers o JOIN providers p ON p.id = o.provider_id JOIN referrals r ON r.id = o.referral_id \
+         LEFT JOIN msoas m ON m.code = r.msoa_code \
          WHERE r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) AND o.offered_at >= ?2 AND o.offered_at < ?3 \
          ORDER BY o.offered_at, o.id",
     )?;
@@ -205,8 +209,10 @@ pub struct ProviderOffer {
 /// Offers made to a provider in [s, e).
 pub fn provider_offers(conn: &Connection, provider_id: i64, s: &str, e: &str) -> Result<Vec<ProviderOffer>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason, r.client_id \
+        "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason, r.client_id, \
+                m.ruc_name \
          FROM offers o JOIN providers p ON p.id = o.provider_id JOIN referrals r ON r.id = o.referral_id \
+         LEFT JOIN msoas m ON m.code = r.msoa_code \
          WHERE o.provider_id = ?1 AND o.offered_at >= ?2 AND o.offered_at < ?3 ORDER BY o.offered_at, o.id",
     )?;
     let rows = stmt.query_map(rusqlite::params![provider_id, s, e], |r| {

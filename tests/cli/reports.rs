@@ -93,6 +93,9 @@ fn the_hand_built_week_is_counted_as_by_hand() {
     assert_eq!(alpha["declines_by_reason"]["no-capacity"], 1);
     assert_eq!(alpha["declines_by_reason"]["geography"], 1);
     assert_eq!(alpha["median_response_minutes"].as_f64(), Some(40.0));
+    // Cut by the rurality of the clients' MSOA (both in urban Canterbury).
+    let class = h.show("2026-11-30T07:00", a)["rurality"].as_str().unwrap().to_string();
+    assert_eq!(alpha["by_rurality"][&class]["declined"], 2, "{alpha}");
     let beta = provider(&w, "Beta Care");
     assert_eq!(
         (beta["offers"].as_i64(), beta["lapsed"].as_i64(), beta["accepted"].as_i64()),

@@ -44,6 +44,18 @@ pub struct ProviderLine {
     pub declines_by_reason: BTreeMap<String, usize>,
     pub lapsed: usize,
     pub median_response_minutes: Option<f64>,
+    /// The same offers cut by the rurality of the client's MSOA (seed 002's indices): do rural
+    /// packages go unanswered more often?
+    pub by_rurality: BTreeMap<String, RuralityCut>,
+}
+
+/// One provider's offers in one rural-urban class.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RuralityCut {
+    pub offers: usize,
+    pub accepted: usize,
+    pub declined: usize,
+    pub lapsed: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]

@@ -30,6 +30,8 @@ pub struct OfferFact {
     pub response: Option<Response>,
     pub responded_at: Option<DateTime<Utc>>,
     pub reason: Option<DeclineReason>,
+    /// The rural-urban class of the client's MSOA, when known.
+    pub rurality: Option<String>,
 }
 
 /// Capacity a provider reported in the period (`hcp capacity add`).
@@ -255,25 +257,38 @@ fn providers(f: &Facts) -> Vec<ProviderLine> {
                     declines_by_reason: BTreeMap::new(),
                     lapsed: 0,
                     median_response_minutes: None,
+                    by_rurality: BTreeMap::new(),
                 },
                 Vec::new(),
             )
         });
         line.offers += 1;
+        let cut = line.by_rurality.entry(o.rurality.clone().unwrap_or_else(|| "unknown".into())).or_default();
+        cut.offers += 1;
         let answered = o.responded_at.filter(|t| *t < end).and(o.response);
         match answered {
-            Some(Response::Lapsed) => line.lapsed += 1,
-            None if o.deadline < end => line.lapsed += 1,
+            Some(Response::Lapsed) => {
+                line.lapsed += 1;
+                cut.lapsed += 1;
+            }
+            None if o.deadline < end => {
+                line.lapsed += 1;
+                cut.lapsed += 1;
+            }
             None => {}
             Some(r) => {
                 if let Some(t) = o.responded_at {
                     minutes.push((t - o.offered_at).num_minutes());
                 }
                 match r {
-                    Response::Accept | Response::Partial => line.accepted += 1,
+                    Response::Accept | Response::Partial => {
+                        line.accepted += 1;
+                        cut.accepted += 1;
+                    }
                     Response::Tentative => line.tentative += 1,
                     Response::Decline => {
                         line.declined += 1;
+                        cut.declined += 1;
                         let reason = o.reason.map_or("other", |r| r.as_str());
                         *line.declines_by_reason.entry(reason.to_string()).or_default() += 1;
                     }

@@ -91,6 +91,7 @@ fn offer(provider: &str, at: DateTime<Utc>, answer: Option<(Response, DateTime<U
         response: answer.map(|a| a.0),
         responded_at: answer.map(|a| a.1),
         reason: answer.filter(|a| a.0 == Response::Decline).map(|_| DeclineReason::Geography),
+        rurality: Some("Urban city and town".into()),
     }
 }
 
@@ -121,6 +122,8 @@ fn responses_are_as_of_the_periods_end() {
     let a = &w.providers[0];
     assert_eq!((a.offers, a.declined, a.median_response_minutes), (2, 2, Some(40.5)));
     assert_eq!(a.declines_by_reason.get("geography"), Some(&2));
+    let cut = &a.by_rurality["Urban city and town"];
+    assert_eq!((cut.offers, cut.declined, cut.accepted, cut.lapsed), (2, 2, 0, 0));
     let b = &w.providers[1];
     assert_eq!((b.lapsed, b.accepted), (0, 0), "B's 2 hours ran until 00:30 on the 30th: still open at the end");
     let c = &w.providers[2];
