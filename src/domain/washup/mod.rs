@@ -5,9 +5,11 @@
 //! the 90th percentile is by nearest rank (`domain::stats`).
 
 mod figures;
+mod period;
 pub mod replay;
 
 pub use figures::*;
+pub use period::{iso_week, last_complete_week};
 
 use super::calendar::WorkingCalendar;
 use super::dates::{end_of_london_day, london_date, start_of_london_day};
@@ -381,20 +383,6 @@ fn escalations(f: &Facts) -> Escalations {
         raised: f.escalations.iter().filter(|e| within(e.raised_at)).count(),
         resolved: f.escalations.iter().filter(|e| e.resolved_at.is_some_and(within)).count(),
     }
-}
-
-/// The ISO week `2026-W48` as its Monday and Sunday.
-pub fn iso_week(text: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let (y, w) = text.trim().to_ascii_uppercase().split_once("-W").map(|(y, w)| (y.parse().ok(), w.parse().ok()))?;
-    let monday = NaiveDate::from_isoywd_opt(y?, w?, chrono::Weekday::Mon)?;
-    Some((monday, monday + Duration::days(6)))
-}
-
-/// The last complete Monday-to-Sunday week before `today`.
-pub fn last_complete_week(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    use chrono::Datelike;
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday())) - Duration::days(7);
-    (monday, monday + Duration::days(6))
 }
 
 #[cfg(test)]
