@@ -120,11 +120,11 @@ fn pir_deadlines(
 ) -> anyhow::Result<Vec<DueItem>> {
     let today = crate::domain::dates::london_date(now);
     let mut out = Vec::new();
-    for r in crate::store::reviews::to_review(conn, area)? {
+    for r in crate::store::referrals::placed_unreviewed(conn, area)? {
         if mine.is_some_and(|m| !m.contains(&r.id)) || crate::store::reviews::latest_booking(conn, r.id)?.is_some() {
             continue;
         }
-        let w = crate::domain::review::window(r.known_to_act, r.confirmed_start.unwrap_or(r.start_date), target_days);
+        let w = crate::domain::review::window_for(&r, target_days);
         if w.from - chrono::Duration::days(14) > today {
             continue;
         }

@@ -66,6 +66,11 @@ pub struct ListArgs {
     pub open: bool,
 }
 
+/// Days of flexed care from the start to `until`, to a tenth of a day.
+fn days_of_care(from: chrono::DateTime<chrono::Utc>, until: chrono::DateTime<chrono::Utc>) -> f64 {
+    ((until - from).num_hours() as f64 / 24.0 * 10.0).round() / 10.0
+}
+
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     match c {
         Command::Start(a) => start(ctx, a),
@@ -187,10 +192,10 @@ fn end(ctx: &mut Ctx, a: EndArgs) -> Outcome {
             .details(json!({ "episode": e.id, "outcome": a.outcome }))
             .append(tx)
     })?;
-    let days = (at - e.from).num_hours() as f64 / 24.0;
+    let days = days_of_care(e.from, at);
     if ctx.json {
         output::json(&json!({ "id": e.id, "referral": a.id, "ended": json_instant(at), "outcome": a.outcome,
-                              "days": (days * 10.0).round() / 10.0 }));
+                              "days": days }));
     } else {
         println!(
             "Flexible care episode {} for referral {} ended {} after {:.1} days.",
@@ -206,7 +211,7 @@ fn end(ctx: &mut Ctx, a: EndArgs) -> Outcome {
 fn list(ctx: &mut Ctx, a: ListArgs) -> Outcome {
     let now = ctx.now;
     let eps = flex::list(ctx.store()?.conn(), a.open, None)?;
-    let days = |e: &flex::Episode| ((e.ended.unwrap_or(now) - e.from).num_hours() as f64 / 24.0 * 10.0).round() / 10.0;
+    let days = |e: &flex::Episode| days_of_care(e.from, e.ended.unwrap_or(now));
     if ctx.json {
         output::json(
             &eps.iter()

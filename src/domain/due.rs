@@ -90,7 +90,7 @@ pub fn referral_deadlines(r: &Referral, state: State, latest: Option<&Offer>, no
         _ => {}
     }
     if state == State::Confirmed && r.sdo_sent_at.is_none() {
-        let start = r.confirmed_start.unwrap_or(r.start_date);
+        let start = r.care_start();
         if r.placement_type == Some(PlacementType::Indi) && r.indi_completed_at.is_none() {
             let mut d = deadline(DueKind::Indi, start_of_london_day(start), r.provider_id);
             d.note = Some("the SDO is due 2 working days after it (record it: hcp indi ID --completed)".into());

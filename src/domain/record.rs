@@ -106,6 +106,12 @@ pub fn show_call_times(times: &[NaiveTime]) -> String {
 }
 
 impl Referral {
+    /// The day care starts: the confirmed start once the provider has confirmed it, else the
+    /// requested start.
+    pub fn care_start(&self) -> NaiveDate {
+        self.confirmed_start.unwrap_or(self.start_date)
+    }
+
     /// A new, empty referral received and keyed in at `now`; the flags fill in the rest.
     pub fn new(now: DateTime<Utc>) -> Referral {
         Referral {

@@ -46,6 +46,11 @@ pub fn window(known_to_act: bool, start: NaiveDate, target_days: i64) -> Window 
     Window { from, to, target }
 }
 
+/// The first review's window for a placed referral, from when its care starts.
+pub fn window_for(r: &super::record::Referral, target_days: i64) -> Window {
+    window(r.known_to_act, r.care_start(), target_days)
+}
+
 /// Check a booking date against the window: outside it needs `--force` with a reason.
 pub fn check_booking(w: &Window, date: NaiveDate, forced_reason: Option<&str>) -> Result<(), UserError> {
     if w.contains(date) {

@@ -106,7 +106,7 @@ fn letter_body(d: &PirDocs) -> Vec<String> {
 
 /// The letter as HTML: large print (14 pt), A4 portrait, no scripts or links.
 pub fn letter_html(d: &PirDocs) -> String {
-    let e = crate::io::washup::esc;
+    let e = crate::io::report::esc;
     let mut o = String::from(
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>Your home care review</title>\n\
 <style>body{font-family:Arial,Helvetica,sans-serif;font-size:14pt;line-height:1.5;max-width:170mm;margin:15mm auto}\

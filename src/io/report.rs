@@ -7,6 +7,11 @@ use std::fmt::Write;
 /// One section: its name, column headings and rows.
 pub type Section = (&'static str, Vec<String>, Vec<Vec<String>>);
 
+/// Column headings from words.
+pub fn headings(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
+}
+
 /// One document (one area's report, one provider's record).
 #[derive(Debug, Clone)]
 pub struct Doc {

@@ -2,7 +2,7 @@
 //! `section` column first) and self-contained HTML (inline CSS and SVG charts, no scripts, no
 //! links, A4 portrait). All from the same figures, and the same figures give the same bytes.
 
-use super::report::{Doc, Section};
+use super::report::{headings as h, Doc, Section};
 use crate::domain::washup::Washup;
 
 fn fig(v: Option<f64>) -> String {
@@ -11,10 +11,6 @@ fn fig(v: Option<f64>) -> String {
 
 fn hours(h: f64) -> String {
     format!("{h:.2}")
-}
-
-fn h(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
 }
 
 /// The rows of each section. Every format draws from these.
@@ -224,5 +220,3 @@ pub fn markdown(reports: &[Washup]) -> String {
 pub fn csv(reports: &[Washup]) -> anyhow::Result<Vec<u8>> {
     super::report::csv(&docs(reports), "area")
 }
-
-pub use super::report::esc;

@@ -2,7 +2,8 @@
 //! by RAG across the period, declines by provider, working days to placement), no scripts and
 //! no links, laid out to print on A4 portrait. The same figures give the same bytes.
 
-use super::washup::{docs, esc, title};
+use super::report::esc;
+use super::washup::{docs, title};
 use crate::domain::washup::Washup;
 use std::fmt::Write;
 

@@ -1,7 +1,6 @@
 //! PIR bookings and recorded reviews (SPEC §10).
 
 use super::columns::{self, Col};
-use super::referrals::{self, Referral};
 use anyhow::Result;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -61,12 +60,6 @@ pub fn reviewed(conn: &Connection, referral: i64) -> Result<Option<Reviewed>> {
             })
         })
         .optional()?)
-}
-
-/// Placements that may need a first review: confirmed or active, not a minor change, not yet
-/// reviewed; optionally in one area.
-pub fn to_review(conn: &Connection, area_id: Option<i64>) -> Result<Vec<Referral>> {
-    referrals::placed_unreviewed(conn, area_id)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -99,6 +99,13 @@ pub fn facts(
     Ok(f)
 }
 
+/// The columns `offer_fact` reads, with the joins they need.
+const OFFER_SELECT: &str =
+    "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, \
+    o.reason, r.client_id, m.ruc_name \
+    FROM offers o JOIN providers p ON p.id = o.provider_id JOIN referrals r ON r.id = o.referral_id \
+    LEFT JOIN msoas m ON m.code = r.msoa_code";
+
 /// An offer row: id, referral, provider name, tier, offered, deadline, response, answered,
 /// reason, client id, rurality.
 fn offer_fact(r: &rusqlite::Row) -> rusqlite::Result<OfferFact> {
@@ -117,14 +124,10 @@ fn offer_fact(r: &rusqlite::Row) -> rusqlite::Result<OfferFact> {
 }
 
 fn offers(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<OfferFact>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason, \
-                r.client_id, m.ruc_name \
-         FROM offers o JOIN providers p ON p.id = o.provider_id JOIN referrals r ON r.id = o.referral_id \
-         LEFT JOIN msoas m ON m.code = r.msoa_code \
-         WHERE r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) AND o.offered_at >= ?2 AND o.offered_at < ?3 \
-         ORDER BY o.offered_at, o.id",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{OFFER_SELECT} WHERE r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) \
+                  AND o.offered_at >= ?2 AND o.offered_at < ?3 ORDER BY o.offered_at, o.id"
+    ))?;
     let rows = stmt.query_map(rusqlite::params![area_id, s, e], offer_fact)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -145,7 +148,7 @@ fn capacity(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<Cap
             msoa: r.get(2)?,
             cluster_id: r.get(3)?,
             cluster: r.get(4)?,
-            hours_per_week: (minutes as f64 / 60.0 * 100.0).round() / 100.0,
+            hours_per_week: crate::domain::text::hours_json(minutes),
             from: get(r, 6, "capacity", id, "from_date")?,
             contracted: r.get(7)?,
         })
@@ -209,11 +212,7 @@ pub struct ProviderOffer {
 /// Offers made to a provider in [s, e).
 pub fn provider_offers(conn: &Connection, provider_id: i64, s: &str, e: &str) -> Result<Vec<ProviderOffer>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.referral_id, p.name, o.tier, o.offered_at, o.deadline, o.response, o.responded_at, o.reason, r.client_id, \
-                m.ruc_name \
-         FROM offers o JOIN providers p ON p.id = o.provider_id JOIN referrals r ON r.id = o.referral_id \
-         LEFT JOIN msoas m ON m.code = r.msoa_code \
-         WHERE o.provider_id = ?1 AND o.offered_at >= ?2 AND o.offered_at < ?3 ORDER BY o.offered_at, o.id",
+        &format!("{OFFER_SELECT} WHERE o.provider_id = ?1 AND o.offered_at >= ?2 AND o.offered_at < ?3 ORDER BY o.offered_at, o.id"),
     )?;
     let rows = stmt.query_map(rusqlite::params![provider_id, s, e], |r| {
         Ok(ProviderOffer { offer: offer_fact(r)?, client_id: r.get(9)? })

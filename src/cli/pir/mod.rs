@@ -9,7 +9,7 @@ use super::view::load_referral;
 use super::{output, Exit, Outcome};
 use crate::domain::dates::{json_instant, london_to_utc, show_date};
 use crate::domain::model::State;
-use crate::domain::review::{check_booking, window, Window};
+use crate::domain::review::{check_booking, window_for};
 use crate::error::UserError;
 use crate::io::files::{check, write_private, Target};
 use crate::io::pir::{email, ics, letter_html, letter_text, written_out, PirDocs};
@@ -135,28 +135,19 @@ pub struct ToBook {
     pub worker: Option<String>,
 }
 
-fn start_of(r: &Referral) -> NaiveDate {
-    r.confirmed_start.unwrap_or(r.start_date)
-}
-
-fn review_window(ctx: &mut Ctx, r: &Referral) -> anyhow::Result<Window> {
-    let days = ctx.rules()?.pir_target_days;
-    Ok(window(r.known_to_act, start_of(r), days))
-}
-
 fn list(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
     let days = ctx.rules()?.pir_target_days;
     let conn = ctx.store()?.conn();
     let area = a.area.as_deref().map(|n| reference::find_area(conn, n)).transpose()?;
     let mut items = Vec::new();
-    for r in reviews::to_review(conn, area.map(|x| x.id))? {
-        let w = window(r.known_to_act, start_of(&r), days);
+    for r in crate::store::referrals::placed_unreviewed(conn, area.map(|x| x.id))? {
+        let w = window_for(&r, days);
         let b = reviews::latest_booking(conn, r.id)?;
         items.push(ToBook {
             referral: r.id,
             client_id: r.client_id.clone(),
             known_to_act: r.known_to_act,
-            start: start_of(&r),
+            start: r.care_start(),
             window_from: w.from,
             window_to: w.to,
             target: w.target,
@@ -239,8 +230,9 @@ fn book(ctx: &mut Ctx, a: ScheduleArgs) -> Outcome {
     let (date, time_s, when, worker) = booking_inputs(&a)?;
     let r = load_referral(ctx.store()?.conn(), id)?;
     placed_for_review(&r)?;
-    let w = review_window(ctx, &r)?;
-    if !ctx.rules()?.calendar.is_working_day(date) {
+    let rules = ctx.rules()?;
+    let w = window_for(&r, rules.pir_target_days);
+    if !rules.calendar.is_working_day(date) {
         output::warn(format!("{} is a weekend day or a bank holiday", date.format("%A %-d %B %Y")));
     }
     let forced = if a.force { a.reason.as_deref() } else { None };

@@ -57,6 +57,30 @@ pub struct Out {
     pub stamp: bool,
 }
 
+/// A report's period from --from and --to, refused when it runs backwards.
+pub fn period_in_order(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> anyhow::Result<(chrono::NaiveDate, chrono::NaiveDate)> {
+    if to < from {
+        return Err(crate::error::UserError::usage(format!("--to {to} is before --from {from}"))
+            .hint("give the first day with --from and the last with --to")
+            .into());
+    }
+    Ok((from, to))
+}
+
+impl Out {
+    /// The format to print: JSON whenever --json is given.
+    pub fn chosen(&self, json: bool) -> Format {
+        if json {
+            Format::Json
+        } else {
+            self.format
+        }
+    }
+}
+
 /// A report ready to render: its documents, its JSON, and any HTML extras (charts).
 pub struct Rendered<'a> {
     pub title: String,
@@ -70,7 +94,7 @@ pub struct Rendered<'a> {
 
 /// Render in the chosen format and print it or write it to the private file.
 pub fn emit(ctx: &Ctx, out: &Out, r: Rendered) -> Outcome {
-    let format = if ctx.json { Format::Json } else { out.format };
+    let format = out.chosen(ctx.json);
     let stamp = out.stamp.then(|| crate::domain::dates::show_instant(ctx.now));
     let produced = stamp.as_ref().map(|t| format!("Produced {t}\n")).unwrap_or_default();
     let bytes: Vec<u8> = match format {

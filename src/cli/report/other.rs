@@ -7,10 +7,9 @@ use super::super::referral::list::{views, views_in};
 use super::super::Outcome;
 use super::{emit, Out, Rendered};
 use crate::domain::dates::{json_instant, london_date, show_date, start_of_london_day, store_instant};
-use crate::domain::model::{Item, Response, State};
+use crate::domain::model::{Item, State};
 use crate::domain::stats::median;
-use crate::error::UserError;
-use crate::io::report::Doc;
+use crate::io::report::{headings as h, Doc};
 use crate::store::{reference, washup};
 use chrono::Duration;
 use serde_json::json;
@@ -64,11 +63,7 @@ pub fn waiting(ctx: &mut Ctx, a: WaitingArgs) -> Outcome {
     ];
     let title = format!("Packages to be placed, {}", show_date(ctx.today()));
     let key = a.area.clone().unwrap_or_else(|| "all areas".into());
-    let doc = Doc {
-        title: title.clone(),
-        key,
-        sections: vec![("packages to be placed", header.map(String::from).to_vec(), rows)],
-    };
+    let doc = Doc { title: title.clone(), key, sections: vec![("packages to be placed", h(&header), rows)] };
     let json = serde_json::to_value(list.iter().map(|v| v.to_json(now)).collect::<Vec<_>>())?;
     emit(ctx, &a.out, Rendered { title, docs: vec![doc], json, key_name: "area", html: None })
 }
@@ -92,25 +87,15 @@ pub struct ProviderArgs {
 pub fn provider(ctx: &mut Ctx, a: ProviderArgs) -> Outcome {
     let to = a.to.as_deref().map(|d| parse_date_arg("--to", d)).transpose()?.unwrap_or_else(|| ctx.today());
     let from = a.from.as_deref().map(|d| parse_date_arg("--from", d)).transpose()?.unwrap_or(to - Duration::days(90));
-    if to < from {
-        return Err(UserError::usage(format!("--to {to} is before --from {from}")).into());
-    }
+    let (from, to) = super::period_in_order(from, to)?;
     let (start, end) = (start_of_london_day(from), start_of_london_day(to + Duration::days(1)));
     let conn = ctx.store()?.conn();
     let p = reference::find_provider(conn, &a.provider)?;
     let offers = washup::provider_offers(conn, p.id, &store_instant(start), &store_instant(end))?;
     let handbacks = washup::provider_handbacks(conn, &p.name, &store_instant(start), &store_instant(end))?;
-    let answer = |o: &crate::domain::washup::OfferFact| match o.responded_at.filter(|t| *t < end).and(o.response) {
-        Some(r) => r.as_str().to_string(),
-        None if o.deadline < end => "lapsed".into(),
-        None => "open".into(),
-    };
+    let answer = |o: &crate::domain::washup::OfferFact| o.answer_at(end).map_or("open", |r| r.as_str()).to_string();
     let count = |w: &str| offers.iter().filter(|o| answer(&o.offer) == w).count();
-    let minutes: Vec<i64> = offers
-        .iter()
-        .filter(|o| !matches!(o.offer.response, Some(Response::Lapsed)))
-        .filter_map(|o| o.offer.responded_at.filter(|t| *t < end).map(|t| (t - o.offer.offered_at).num_minutes()))
-        .collect();
+    let minutes: Vec<i64> = offers.iter().filter_map(|o| o.offer.response_minutes(end)).collect();
     let med = median(&minutes);
     let fig = |k: &str, v: String| vec![k.to_string(), v];
     let summary = vec![
@@ -147,7 +132,6 @@ pub fn provider(ctx: &mut Ctx, a: ProviderArgs) -> Outcome {
         })
         .collect();
     let title = format!("{}: {} to {}", p.name, show_date(from), show_date(to));
-    let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let doc = Doc {
         title: title.clone(),
         key: p.name.clone(),
@@ -196,13 +180,10 @@ pub fn bypass(ctx: &mut Ctx, a: BypassArgs) -> Outcome {
             ]
         })
         .collect();
-    let h = ["referral", "client id", "team", "area", "state", "Team Manager", "received"];
+    let header = ["referral", "client id", "team", "area", "state", "Team Manager", "received"];
     let title = format!("KEaH bypassers, {}", show_date(ctx.today()));
-    let doc = Doc {
-        title: title.clone(),
-        key: "all areas".into(),
-        sections: vec![("bypassing KEaH", h.map(String::from).to_vec(), rows)],
-    };
+    let doc =
+        Doc { title: title.clone(), key: "all areas".into(), sections: vec![("bypassing KEaH", h(&header), rows)] };
     let json = serde_json::to_value(
         list.iter()
             .map(|v| {

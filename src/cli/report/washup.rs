@@ -53,15 +53,7 @@ fn period(ctx: &Ctx, a: &Args) -> anyhow::Result<(NaiveDate, NaiveDate)> {
         });
     }
     match (&a.from, &a.to) {
-        (Some(f), Some(t)) => {
-            let (f, t) = (parse_date_arg("--from", f)?, parse_date_arg("--to", t)?);
-            if t < f {
-                return Err(UserError::usage(format!("--to {t} is before --from {f}"))
-                    .hint("give the first day with --from and the last with --to")
-                    .into());
-            }
-            Ok((f, t))
-        }
+        (Some(f), Some(t)) => super::period_in_order(parse_date_arg("--from", f)?, parse_date_arg("--to", t)?),
         _ => Ok(last_complete_week(ctx.today())),
     }
 }
@@ -104,7 +96,9 @@ fn render(ctx: &Ctx, out: &Out, reports: &[Washup], one_area: bool, from: NaiveD
             docs: crate::io::washup::docs(reports),
             json,
             key_name: "area",
-            html: Some(crate::io::washup_html::html(reports, stamp.as_deref())),
+            // Only drawn when asked for: the charts are the wash-up's own HTML page.
+            html: (out.chosen(ctx.json) == super::Format::Html)
+                .then(|| crate::io::washup_html::html(reports, stamp.as_deref())),
         },
     )
 }

@@ -34,7 +34,7 @@ pub struct AmtLine {
     pub hours_per_week: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct ProviderLine {
     pub provider: String,
     pub offers: usize,

@@ -15,6 +15,7 @@ use super::calendar::WorkingCalendar;
 use super::dates::{end_of_london_day, london_date, start_of_london_day};
 use super::model::{DeclineReason, Rag, Response, State, Tier};
 use super::stats::{median, percentile};
+use super::text::hours_json;
 use super::waiting::{rag, working_days_waiting, ListFacts, Thresholds};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use replay::{History, Snap};
@@ -34,6 +35,25 @@ pub struct OfferFact {
     pub reason: Option<DeclineReason>,
     /// The rural-urban class of the client's MSOA, when known.
     pub rurality: Option<String>,
+}
+
+impl OfferFact {
+    /// The answer as it stood at `end`: the response given before then; lapsed when its 2 hours
+    /// ran out unanswered before then; None while it is still open.
+    pub fn answer_at(&self, end: DateTime<Utc>) -> Option<Response> {
+        match self.responded_at.filter(|t| *t < end).and(self.response) {
+            None if self.deadline < end => Some(Response::Lapsed),
+            answer => answer,
+        }
+    }
+
+    /// Minutes from the offer to the provider's answer, when it answered (not lapsed) before `end`.
+    pub fn response_minutes(&self, end: DateTime<Utc>) -> Option<i64> {
+        match self.answer_at(end) {
+            Some(Response::Lapsed) | None => None,
+            Some(_) => self.responded_at.map(|t| (t - self.offered_at).num_minutes()),
+        }
+    }
 }
 
 /// Capacity a provider reported in the period (`hcp capacity add`).
@@ -109,10 +129,6 @@ fn placed_state(s: State) -> bool {
     matches!(s, State::Accepted | State::Confirmed | State::Active)
 }
 
-fn hours(minutes: i64) -> f64 {
-    (minutes as f64 / 60.0 * 100.0).round() / 100.0
-}
-
 fn list_facts(s: &Snap) -> ListFacts {
     ListFacts {
         state: s.state,
@@ -133,8 +149,8 @@ pub fn compute(f: &Facts, cal: &WorkingCalendar, th: &Thresholds) -> Washup {
     let mut quality = Quality::default();
     let mut handbacks = Vec::new();
     let mut wd = Vec::new();
-    let mut rag_end: BTreeMap<&'static str, RagFigure> =
-        Rag::ALL.iter().map(|r| (r.as_str(), RagFigure::default())).collect();
+    // Packages and weekly minutes on the list at the end, by RAG.
+    let mut rag_end: BTreeMap<&'static str, (usize, i64)> = Rag::ALL.iter().map(|r| (r.as_str(), (0, 0))).collect();
     let mut amt = Vec::new();
     for h in &f.histories {
         summary.on_list_start += usize::from(h.at_start.as_ref().is_some_and(|s| s.state.on_list()));
@@ -179,9 +195,9 @@ pub fn compute(f: &Facts, cal: &WorkingCalendar, th: &Thresholds) -> Washup {
         if let Some(s) = h.at_end().filter(|s| s.state.on_list()) {
             summary.on_list_end += 1;
             if let Some(r) = rag(&list_facts(s), cal, th, last_day) {
-                let fig = rag_end.entry(r.as_str()).or_default();
-                fig.count += 1;
-                fig.hours = ((fig.hours + s.weekly_minutes as f64 / 60.0) * 100.0).round() / 100.0;
+                let (count, minutes) = rag_end.entry(r.as_str()).or_default();
+                *count += 1;
+                *minutes += s.weekly_minutes;
             }
             let waiting = working_days_waiting(cal, s.list_date.map(london_date), last_day).unwrap_or(0);
             if waiting >= th.red_days {
@@ -190,7 +206,7 @@ pub fn compute(f: &Facts, cal: &WorkingCalendar, th: &Thresholds) -> Washup {
                     client_id: s.client_id.clone(),
                     working_days_waiting: waiting,
                     cluster: cluster(s.cluster_id),
-                    hours_per_week: hours(s.weekly_minutes),
+                    hours_per_week: hours_json(s.weekly_minutes),
                 });
             }
         }
@@ -206,7 +222,10 @@ pub fn compute(f: &Facts, cal: &WorkingCalendar, th: &Thresholds) -> Washup {
         from: f.from,
         to: f.to,
         summary,
-        rag: rag_end,
+        rag: rag_end
+            .into_iter()
+            .map(|(k, (count, minutes))| (k, RagFigure { count, hours: hours_json(minutes) }))
+            .collect(),
         amt,
         providers: providers(f),
         referral_quality: quality,
@@ -248,55 +267,30 @@ fn providers(f: &Facts) -> Vec<ProviderLine> {
     let end = f.end();
     let mut by: BTreeMap<&str, (ProviderLine, Vec<i64>)> = BTreeMap::new();
     for o in &f.offers {
-        let (line, minutes) = by.entry(&o.provider).or_insert_with(|| {
-            (
-                ProviderLine {
-                    provider: o.provider.clone(),
-                    offers: 0,
-                    accepted: 0,
-                    tentative: 0,
-                    declined: 0,
-                    declines_by_reason: BTreeMap::new(),
-                    lapsed: 0,
-                    median_response_minutes: None,
-                    by_rurality: BTreeMap::new(),
-                },
-                Vec::new(),
-            )
-        });
+        let (line, minutes) = by
+            .entry(&o.provider)
+            .or_insert_with(|| (ProviderLine { provider: o.provider.clone(), ..Default::default() }, Vec::new()));
         line.offers += 1;
         let cut = line.by_rurality.entry(o.rurality.clone().unwrap_or_else(|| "unknown".into())).or_default();
         cut.offers += 1;
-        let answered = o.responded_at.filter(|t| *t < end).and(o.response);
-        match answered {
+        minutes.extend(o.response_minutes(end));
+        match o.answer_at(end) {
             Some(Response::Lapsed) => {
                 line.lapsed += 1;
                 cut.lapsed += 1;
             }
-            None if o.deadline < end => {
-                line.lapsed += 1;
-                cut.lapsed += 1;
+            Some(Response::Accept | Response::Partial) => {
+                line.accepted += 1;
+                cut.accepted += 1;
             }
-            None => {}
-            Some(r) => {
-                if let Some(t) = o.responded_at {
-                    minutes.push((t - o.offered_at).num_minutes());
-                }
-                match r {
-                    Response::Accept | Response::Partial => {
-                        line.accepted += 1;
-                        cut.accepted += 1;
-                    }
-                    Response::Tentative => line.tentative += 1,
-                    Response::Decline => {
-                        line.declined += 1;
-                        cut.declined += 1;
-                        let reason = o.reason.map_or("other", |r| r.as_str());
-                        *line.declines_by_reason.entry(reason.to_string()).or_default() += 1;
-                    }
-                    Response::Considering | Response::Lapsed => {}
-                }
+            Some(Response::Tentative) => line.tentative += 1,
+            Some(Response::Decline) => {
+                line.declined += 1;
+                cut.declined += 1;
+                let reason = o.reason.map_or("other", |r| r.as_str());
+                *line.declines_by_reason.entry(reason.to_string()).or_default() += 1;
             }
+            Some(Response::Considering) | None => {}
         }
     }
     by.into_values()
@@ -372,7 +366,7 @@ fn flex(f: &Facts) -> Flex {
         out.days += days;
         minutes += days * e.minutes_per_day;
     }
-    out.extra_hours = (minutes as f64 / 60.0 * 100.0).round() / 100.0;
+    out.extra_hours = hours_json(minutes);
     out
 }
 
