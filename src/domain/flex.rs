@@ -77,7 +77,7 @@ pub fn may_start(f: &FlexFacts, from: DateTime<Utc>) -> Result<(), UserError> {
         None => {
             return Err(refuse(
                 format!("referral {id} has no client group recorded"),
-                "record it first: hcp referral update ID --client-group older-people",
+                "the client group is recorded with the referral (referral add --client-group); a placed package cannot be changed in hcp yet, so ask the case manager",
             ))
         }
     }
