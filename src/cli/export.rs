@@ -2,7 +2,7 @@
 //! keep its spreadsheet while running side by side; export -> import -> export is byte-identical.
 
 use super::ctx::Ctx;
-use super::referral::list::views_in;
+use super::referral::list::each_view;
 use super::view::ReferralView;
 use super::{output, Exit, Outcome};
 use crate::domain::model::State;
@@ -136,38 +136,43 @@ fn cell(col: &str, v: &ReferralView) -> String {
     }
 }
 
-/// Write the export to `out`: CSV (with a BOM unless --no-bom) or JSON; rows one by one.
-fn write_export(out: &mut dyn Write, format: Format, layout: &Layout, all: &[ReferralView], args: &Args) -> Result<()> {
+/// Write the export to `out`, a referral at a time as read from the store: CSV (with a BOM
+/// unless --no-bom) or JSON. The number of rows written.
+fn write_export(ctx: &mut Ctx, out: &mut dyn Write, format: Format, layout: &Layout, args: &Args) -> Result<usize> {
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
     if format == Format::Json {
-        let list: Vec<serde_json::Map<String, serde_json::Value>> = all
-            .iter()
-            .map(|v| {
-                layout
-                    .columns
-                    .iter()
-                    .map(|(c, _)| (c.to_ascii_lowercase().replace(' ', "_"), serde_json::Value::String(cell(c, v))))
-                    .collect()
-            })
-            .collect();
-        out.write_all((serde_json::to_string_pretty(&list)? + "\n").as_bytes())?;
-        return Ok(());
+        let mut list = output::JsonArray::new(&mut out);
+        each_view(ctx, &[], None, |v| {
+            let row: serde_json::Map<String, serde_json::Value> = layout
+                .columns
+                .iter()
+                .map(|(c, _)| (c.to_ascii_lowercase().replace(' ', "_"), serde_json::Value::String(cell(c, &v))))
+                .collect();
+            list.push(&row)
+        })?;
+        return list.finish();
     }
     if !args.no_bom {
         // Excel opens a UTF-8 file with a BOM as UTF-8: Zoë and Łukasz stay themselves.
         out.write_all(b"\xEF\xBB\xBF")?;
     }
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
     w.write_record(layout.columns.iter().map(|(_, h)| h.as_str()))?;
-    for v in all {
-        let row = layout.columns.iter().map(|(c, _)| cell(c, v));
+    let mut n = 0;
+    each_view(ctx, &[], None, |v| {
+        let row = layout.columns.iter().map(|(c, _)| cell(c, &v));
         if args.raw {
             w.write_record(row)?;
         } else {
             w.write_record(row.map(|c| neutralise_formula(&c).into_owned()))?;
         }
-    }
+        n += 1;
+        Ok(())
+    })?;
     w.flush()?;
-    Ok(())
+    drop(w);
+    out.flush()?;
+    Ok(n)
 }
 
 pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
@@ -179,15 +184,13 @@ pub fn run(ctx: &mut Ctx, c: Command) -> Outcome {
     } else {
         Layout::remembered(&crate::store::import::sheet_layout(ctx.store()?.conn())?)
     };
-    let all = views_in(ctx, &[])?;
     let Some(path) = &args.output else {
-        write_export(&mut std::io::stdout().lock(), format, &layout, &all, &args)?;
+        write_export(ctx, &mut std::io::stdout().lock(), format, &layout, &args)?;
         return Ok(Exit::Done);
     };
     let mut f = PrivateFile::create(&files::Target { path: path.clone(), force: args.force }, &ctx.db_path)?;
-    write_export(&mut f, format, &layout, &all, &args)?;
+    let n = write_export(ctx, &mut f, format, &layout, &args)?;
     f.finish()?;
-    let n = all.len();
     if ctx.json {
         output::json(&serde_json::json!({ "file": path.display().to_string(), "rows": n }));
     } else {

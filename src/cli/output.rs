@@ -10,6 +10,40 @@ pub fn json<T: Serialize>(value: &T) {
     }
 }
 
+/// A JSON array written element by element, byte for byte as `json` prints a whole array, so a
+/// list of any length is never held in memory as one document.
+pub struct JsonArray<W: std::io::Write> {
+    out: W,
+    count: usize,
+}
+
+impl<W: std::io::Write> JsonArray<W> {
+    pub fn new(out: W) -> JsonArray<W> {
+        JsonArray { out, count: 0 }
+    }
+
+    pub fn push<T: Serialize>(&mut self, value: &T) -> anyhow::Result<()> {
+        let text = serde_json::to_string_pretty(value)?;
+        self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+            }
+            self.out.write_all(b"  ")?;
+            self.out.write_all(line.as_bytes())?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Close the array (and the line); the number of elements written.
+    pub fn finish(mut self) -> anyhow::Result<usize> {
+        self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        self.out.flush()?;
+        Ok(self.count)
+    }
+}
+
 /// A typed JSON document with a few extra keys beside it (e.g. a referral and its email).
 #[derive(Serialize)]
 pub struct With<T: Serialize, E: Serialize> {
@@ -217,4 +251,24 @@ pub fn fitted(screen: &Screen, cols: &[Col], rows: &[Vec<Text>]) -> Table {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod json_array_tests {
+    use super::JsonArray;
+
+    #[test]
+    fn streamed_arrays_read_as_the_whole_array_prints() {
+        for n in [0usize, 1, 3] {
+            let items: Vec<serde_json::Value> =
+                (0..n).map(|i| serde_json::json!({ "id": i, "name": "Zoë", "xs": [1, { "a": null }] })).collect();
+            let mut bytes = Vec::new();
+            let mut w = JsonArray::new(&mut bytes);
+            for it in &items {
+                w.push(it).unwrap();
+            }
+            assert_eq!(w.finish().unwrap(), n);
+            assert_eq!(String::from_utf8(bytes).unwrap(), serde_json::to_string_pretty(&items).unwrap() + "\n");
+        }
+    }
 }

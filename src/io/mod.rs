@@ -7,5 +7,6 @@ pub mod packages;
 pub mod packages_row;
 pub mod pir;
 pub mod report;
+pub mod source;
 pub mod washup;
 pub mod washup_html;

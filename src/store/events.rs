@@ -128,7 +128,7 @@ pub fn for_referral(conn: &Connection, referral_id: i64) -> Result<Vec<HistoryRo
         "SELECT at, user, event, details, before, after, id FROM events WHERE referral_id = ?1
          UNION ALL
          SELECT e.at, e.user, 'referral imported', e.details, e.before, e.after, e.id
-         FROM import_batches b JOIN events e ON e.id = b.event_id
+         FROM import_batches b CROSS JOIN events e ON e.id = b.event_id
          WHERE ?1 BETWEEN b.first_id AND b.last_id
          ORDER BY 7",
     )?;

@@ -13,7 +13,7 @@ use crate::io::packages_row::Lookups;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Providers and clusters by folded name, and who is clustered where.
 pub fn lookups(conn: &Connection) -> Result<Lookups> {
@@ -58,22 +58,25 @@ pub fn postcode_place(conn: &Connection, postcode: &str) -> Result<Option<(Strin
         .optional()?)
 }
 
-/// Stored referrals by client id + the London date they were received.
-pub fn referral_keys(conn: &Connection) -> Result<HashMap<(String, NaiveDate), i64>> {
-    let mut s = conn.prepare("SELECT id, client_id, received_at FROM referrals")?;
-    let rows = s.query_map([], |r| {
+/// The stored referral of this client received on this London date (the newest, if several).
+pub fn referral_by_key(conn: &Connection, client_id: &str, received: NaiveDate) -> Result<Option<i64>> {
+    let mut s = conn.prepare_cached("SELECT id, received_at FROM referrals WHERE client_id = ?1 ORDER BY id DESC")?;
+    let mut rows = s.query([client_id])?;
+    while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let at: chrono::DateTime<chrono::Utc> = super::columns::get(r, 2, "referrals", id, "received_at")?;
-        Ok(((r.get::<_, String>(1)?, london_date(at)), id))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        let at: chrono::DateTime<chrono::Utc> = super::columns::get(r, 1, "referrals", id, "received_at")?;
+        if london_date(at) == received {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
-/// Referrals an officer has offered in hcp (the import then leaves their state alone).
-pub fn worked_referrals(conn: &Connection) -> Result<HashSet<i64>> {
-    let mut s = conn.prepare("SELECT DISTINCT referral_id FROM offers WHERE offered_by <> 'import'")?;
-    let ids = s.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(ids)
+/// An officer has offered this referral in hcp (the import then leaves its state alone).
+pub fn worked_in_hcp(conn: &Connection, referral_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM offers WHERE referral_id = ?1 AND offered_by <> 'import')")?
+        .query_row([referral_id], |r| r.get(0))?)
 }
 
 /// The offer a row's status implies (offered, considering, tentative, accepted and on).

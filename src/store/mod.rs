@@ -11,6 +11,7 @@ pub mod exits;
 pub mod flex;
 pub mod import;
 pub mod lifecycle;
+pub mod listing;
 pub mod offers;
 mod open;
 pub mod providers;
@@ -25,8 +26,12 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
+#[cfg(test)]
+mod plans;
+
 /// Migrations in order; the database's `user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql"), include_str!("../../schema_2.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../../schema.sql"), include_str!("../../schema_2.sql"), include_str!("../../schema_3.sql")];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -51,6 +56,8 @@ impl Store {
     fn open_with(path: &Path, create: bool) -> Result<Store> {
         let conn = open::connect(path, create)?;
         let mut store = Store { conn, path: Some(path.to_path_buf()) };
+        #[cfg(test)]
+        store.conn.trace(Some(plans::record));
         open::identify(&store.conn, path)?;
         store.configure()?;
         store.migrate()?;

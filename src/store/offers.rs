@@ -7,11 +7,11 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 
-const SELECT: &str = "SELECT o.id, o.referral_id, o.provider_id, p.name, o.tier, o.placement_type, o.offered_at, o.deadline,
+pub(super) const SELECT: &str = "SELECT o.id, o.referral_id, o.provider_id, p.name, o.tier, o.placement_type, o.offered_at, o.deadline,
     o.response, o.responded_at, o.reason, o.reason_text, o.until, o.future_start, o.calls, o.override_reason, o.offered_by
     FROM offers o JOIN providers p ON p.id = o.provider_id";
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<Offer> {
+pub(super) fn row(r: &rusqlite::Row) -> rusqlite::Result<Offer> {
     let id: i64 = r.get(0)?;
     macro_rules! col {
         ($i:expr, $name:literal) => {

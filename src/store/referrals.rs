@@ -13,7 +13,7 @@ use serde_json::Map;
 macro_rules! columns {
     ($($field:ident),+ $(,)?) => {
         const FIELDS: &[&str] = &[$(stringify!($field)),+];
-        fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Referral> {
+        pub(super) fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Referral> {
             let id: i64 = r.get(0)?;
             let mut i = 0;
             Ok(Referral { id, $($field: { i += 1; columns::get(r, i, "referrals", id, stringify!($field))? }),+ })
@@ -94,7 +94,7 @@ columns! {
     updated_at,
 }
 
-fn select_sql() -> &'static str {
+pub(super) fn select_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| format!("SELECT id, {} FROM referrals", FIELDS.join(", ")))
 }
@@ -171,18 +171,26 @@ pub fn in_states(conn: &Connection, states: &[State]) -> Result<Vec<Referral>> {
     select(conn, &format!("WHERE state IN ({placeholders}) ORDER BY id"), &params)
 }
 
-/// Confirmed or active placements, not a minor change, whose first review is not yet recorded
-/// (SPEC §10); in one area when given.
+/// The placed packages whose first review hcp schedules (SPEC §10): confirmed or active, not a
+/// minor change, not yet reviewed, and whose review window had not closed when the package came
+/// into hcp (a package imported after its review was due had it under the old process). The
+/// same condition as the partial index `referrals_to_review` (schema_3.sql), so it is read
+/// from there (named: without statistics SQLite would pick the index on state, all placements).
+pub const TO_REVIEW: &str = "state IN ('confirmed', 'active') AND minor_change = 0 AND pir_done = 0 \
+    AND COALESCE(confirmed_start, start_date) >= date(created_at, CASE known_to_act WHEN 1 THEN '-28 days' ELSE '-56 days' END)";
+
+/// The packages whose first review is still to be held ([`TO_REVIEW`]); in one area when given.
 pub fn placed_unreviewed(conn: &Connection, area_id: Option<i64>) -> Result<Vec<Referral>> {
-    let base = "WHERE state IN ('confirmed', 'active') AND minor_change = 0 \
-                AND id NOT IN (SELECT referral_id FROM pir_reviews)";
     match area_id {
         Some(a) => select(
             conn,
-            &format!("{base} AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) ORDER BY id"),
+            &format!(
+                "INDEXED BY referrals_to_review WHERE {TO_REVIEW} \
+                 AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) ORDER BY id"
+            ),
             &[&a],
         ),
-        None => select(conn, &format!("{base} ORDER BY id"), &[]),
+        None => select(conn, &format!("INDEXED BY referrals_to_review WHERE {TO_REVIEW} ORDER BY id"), &[]),
     }
 }
 
@@ -190,8 +198,11 @@ pub fn placed_unreviewed(conn: &Connection, area_id: Option<i64>) -> Result<Vec<
 /// packages whose financial assessment is still outstanding; in one area when given.
 pub fn open_work(conn: &Connection, states: &[State], area_id: Option<i64>) -> Result<Vec<Referral>> {
     let (placeholders, mut params) = word_params(states);
+    // Two index reads (state; the partial index of open financial assessments), not a scan.
     let mut sql = format!(
-        "WHERE (state IN ({placeholders}) OR (state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL))"
+        "WHERE id IN (SELECT id FROM referrals WHERE state IN ({placeholders}) \
+         UNION SELECT id FROM referrals INDEXED BY referrals_fa_open \
+         WHERE state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL)"
     );
     if let Some(a) = &area_id {
         sql.push_str(&format!(" AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})", states.len() + 1));

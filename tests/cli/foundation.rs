@@ -6,7 +6,7 @@ use crate::support::Hcp;
 fn init_creates_a_private_database_and_is_idempotent() {
     let h = Hcp::new();
     let v = h.json(&["init"]);
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     assert!(v["db"].as_str().unwrap().ends_with("hcp.sqlite"));
     #[cfg(unix)]
     {
@@ -29,7 +29,7 @@ fn a_newer_database_is_refused_naming_both_versions() {
     h.run(&["init"]).ok();
     rusqlite::Connection::open(&h.db).unwrap().pragma_update(None, "user_version", 99).unwrap();
     let out = h.run(&["cluster", "list"]).code(1);
-    assert!(out.stderr.contains("99") && out.stderr.contains("version 2"), "{}", out.stderr);
+    assert!(out.stderr.contains("99") && out.stderr.contains("version 3"), "{}", out.stderr);
 }
 
 #[test]

@@ -40,7 +40,7 @@ fn hours_in_json_are_rounded_to_two_decimals_with_exact_minutes_beside_them() {
 
 /// A database made by migration 1 (comma-joined lists, no CHECKs) is migrated with its data kept.
 #[test]
-fn migration_2_keeps_the_data_of_a_version_1_database() {
+fn migrations_keep_the_data_of_a_version_1_database() {
     let h = Hcp::new();
     {
         let conn = rusqlite::Connection::open(&h.db).unwrap();
@@ -63,7 +63,7 @@ fn migration_2_keeps_the_data_of_a_version_1_database() {
     assert_eq!(v["call_times"], serde_json::json!(["07:30", "12:00"]));
     let conn = rusqlite::Connection::open(&h.db).unwrap();
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     assert!(conn.execute("UPDATE referrals SET funding = 'lottery'", []).is_err());
     assert!(conn.execute("UPDATE referrals SET docs = 'bica'", []).is_err());
 }

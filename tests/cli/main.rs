@@ -15,6 +15,7 @@ mod pir;
 mod rates;
 mod readme;
 mod reports;
+mod scale;
 mod stories;
 mod support;
 mod waiting;

@@ -3,14 +3,15 @@
 //! The row reader is `io::packages_row`; how a row becomes a referral (status, re-import merge)
 //! is `domain::import`; lookups and implied offers are `store::import`.
 
-use super::rows::{each_row, RowContext, Writer};
-use super::{read_text, RowError};
+use super::rows::{each_row, Rejected, RowContext, Writer};
+use super::RowError;
 use crate::cli::ctx::Ctx;
 use crate::cli::{output, Exit, Outcome};
 use crate::domain::import::SheetColumns;
 use crate::error::UserError;
 use crate::io::files;
 use crate::io::packages::{self as sheet, match_header, normalise_header};
+use crate::io::source::Source;
 use crate::store::{import, referrals};
 use anyhow::Result;
 use rustc_hash::FxHashMap;
@@ -92,18 +93,20 @@ fn load_map(path: &std::path::Path) -> Result<HashMap<String, String>> {
     Ok(map)
 }
 
-/// The sheet as read: its rows and how its columns map onto hcp's.
+/// The sheet's header as read: how its columns map onto hcp's. Its rows are read as a stream.
 pub struct Sheet {
     pub headers: csv::StringRecord,
-    pub records: Vec<csv::StringRecord>,
     pub cols: FxHashMap<&'static str, (usize, String)>,
     pub unmapped: Vec<(usize, String)>,
     /// The file has a column per document.
     pub doc_cols: bool,
 }
 
+/// The rows, read as the import goes.
+pub type Rows = csv::Reader<Box<dyn std::io::Read + Send>>;
+
 /// No cell of a Packages sheet comes near this.
-const MAX_CELL_BYTES: usize = 64 * 1024;
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
 
 const DOCUMENT_COLUMNS: [&str; 8] = [
     "Financial Authorisation",
@@ -116,15 +119,14 @@ const DOCUMENT_COLUMNS: [&str; 8] = [
     "TM Approval",
 ];
 
-fn read_sheet(args: &Args) -> Result<Sheet> {
-    let text = read_text(&args.file, args.encoding.as_deref())?;
+/// Open the file, check it (encoding, quotes) and read its header; the rows follow.
+fn open_sheet(args: &Args) -> Result<(Sheet, Rows, u64)> {
+    let src = Source::open(&args.file, args.encoding.as_deref())?;
     let map = match &args.map {
         Some(p) => load_map(p)?,
         None => HashMap::new(),
     };
-    let delimiter = sheet::detect_delimiter(&text);
-    let columns = text.lines().next().map(|l| l.matches(delimiter as char).count() + 1).unwrap_or(1);
-    if let Some(row) = sheet::unbalanced_quote(&text, delimiter, columns) {
+    if let Some(row) = src.unbalanced_quote()? {
         return Err(UserError::new(format!(
             "{}: row {row} opens a quote (\") that is not closed where the cell ends, so it runs into the rows after it",
             args.file.display()
@@ -132,7 +134,7 @@ fn read_sheet(args: &Args) -> Result<Sheet> {
         .hint(format!("correct row {row} in the spreadsheet (or remove the stray quote) and export it again"))
         .into());
     }
-    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new().delimiter(src.delimiter()).flexible(true).from_reader(src.reader()?);
     let headers = rdr
         .headers()
         .map_err(|e| UserError::new(format!("{} is not a CSV file hcp can read: {e}", args.file.display())))?
@@ -158,79 +160,51 @@ fn read_sheet(args: &Args) -> Result<Sheet> {
         .hint("export the Packages sheet as CSV with its header row, or name the columns in a mapping file (--map)")
         .into());
     }
-    let mut records = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| {
-            UserError::new(format!("{}: row {} cannot be read as CSV: {e}", args.file.display(), i + 2))
-                .hint("check the file is a CSV export (quotes balanced)")
-        })?;
-        if let Some(big) = rec.iter().find(|cell| cell.len() > MAX_CELL_BYTES) {
-            return Err(UserError::new(format!(
-                "{}: row {} has a cell of {} KB; a Packages cell is never that large",
-                args.file.display(),
-                i + 2,
-                big.len() / 1024
-            ))
-            .hint("is it the right file? Export the Packages sheet as CSV")
-            .into());
-        }
-        records.push(rec);
-    }
-    if records.is_empty() {
-        return Err(UserError::new(format!("{} has a header row but no packages", args.file.display())).into());
-    }
     let doc_cols = DOCUMENT_COLUMNS.iter().any(|c| cols.contains_key(c));
-    Ok(Sheet { headers, records, cols, unmapped, doc_cols })
+    Ok((Sheet { headers, cols, unmapped, doc_cols }, rdr, src.size))
 }
 
 /// The rejected rows as they were, each with why, for the team to correct and import again.
-fn write_rejects(path: &std::path::Path, db: &std::path::Path, sheet: &Sheet, sum: &Summary) -> Result<()> {
-    let mut why: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
-    for e in &sum.errors {
-        why.entry(e.row).or_default().push(format!("{}: {} ({})", e.column, e.message, e.value));
-    }
+fn write_rejects(path: &std::path::Path, db: &std::path::Path, sheet: &Sheet, rejected: &[Rejected]) -> Result<()> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     w.write_record(sheet.headers.iter().chain(["Rejected because"]))?;
-    for (row, reasons) in &why {
-        if let Some(rec) = sheet.records.get(row.saturating_sub(2)) {
-            w.write_record(rec.iter().map(str::to_string).chain([reasons.join("; ")]))?;
-        }
+    for r in rejected {
+        let why: Vec<String> = r.errors.iter().map(|e| format!("{}: {} ({})", e.column, e.message, e.value)).collect();
+        w.write_record(r.record.iter().map(str::to_string).chain([why.join("; ")]))?;
     }
     let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
     files::write_private(&files::Target { path: path.to_path_buf(), force: false }, db, &bytes)?;
     Ok(())
 }
 
+/// A file this size or larger is read on a second thread, with every postcode loaded at once
+/// and a progress bar on a terminal (about 1,000 rows).
+const LARGE_BYTES: u64 = 256 * 1024;
+
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     if let Some(p) = &args.rejects {
         files::check(&files::Target { path: p.clone(), force: false }, &ctx.db_path)?;
     }
-    let sheet = read_sheet(&args)?;
+    let (sheet, rows, size) = open_sheet(&args)?;
     let rules = ctx.rules()?;
     let (now, now_s, user, json) = (ctx.now, ctx.now_str(), ctx.user.clone(), ctx.json);
-    let show_progress = ctx.stdout_is_terminal && !json && sheet.records.len() > 2000;
+    let large = size >= LARGE_BYTES;
+    let show_progress = ctx.stdout_is_terminal && !json && large;
     let file_name = args.file.display().to_string();
-    let mut sum = Summary {
+    let sum = Summary {
         dry_run: args.dry_run,
         unmapped_columns: sheet.unmapped.iter().map(|u| u.1.clone()).collect(),
         ..Default::default()
     };
-    let review_dates = sheet
-        .cols
-        .get("Review Date")
-        .is_some_and(|(i, _)| sheet.records.iter().any(|r| r.get(*i).is_some_and(|c| !c.trim().is_empty())));
-    if review_dates {
-        sum.warnings.push("the Review Date column is read and checked but not stored: hcp sets review dates itself when a placement is confirmed".into());
-    }
     let sheet_cols = SheetColumns {
         present: sheet.cols.keys().copied().collect(),
         documents: sheet.doc_cols || sheet.cols.contains_key("Documents"),
         unmapped: !sheet.unmapped.is_empty(),
     };
     let store = ctx.store()?;
-    let sum = store.write_if(|tx| {
+    let (sum, rejected) = store.write_if(|tx| {
         let lk = import::lookups(tx)?;
-        let postcodes = if sheet.records.len() > 2000 { Some(import::all_postcode_places(tx)?) } else { None };
+        let postcodes = if large { Some(import::all_postcode_places(tx)?) } else { None };
         import::tune_for_bulk(tx)?;
         let ctx_row = RowContext {
             lk: &lk,
@@ -240,31 +214,33 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
             now,
             doc_cols: sheet.doc_cols,
             rules: &rules,
+            file_name: &file_name,
         };
         let mut w = Writer {
             tx,
             lk: &lk,
-            existing: import::referral_keys(tx)?,
-            worked: import::worked_referrals(tx)?,
             sheet_cols,
             inserter: referrals::Inserter::new(tx)?,
             new_ids: None,
             sum,
+            rejected: args.rejects.is_some().then(Vec::new),
             now,
             now_s: now_s.clone(),
             user: &user,
             file_name: &file_name,
         };
-        let bar = show_progress.then(|| progress_bar(sheet.records.len()));
-        each_row(tx, &sheet, &ctx_row, |parsed| {
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            w.write(parsed)
-        })?;
+        let bar = show_progress.then(|| progress_bar(size));
+        let read = each_row(tx, rows, large, &ctx_row, bar.as_ref(), |parsed| w.write(parsed))?;
         if let Some(b) = bar {
             b.finish_and_clear();
         }
+        if read.rows == 0 {
+            return Err(UserError::new(format!("{file_name} has a header row but no packages")).into());
+        }
+        if read.review_dates {
+            w.sum.warnings.insert(0, "the Review Date column is read and checked but not stored: hcp sets review dates itself when a placement is confirmed".into());
+        }
+        let rejected = w.rejected.take().unwrap_or_default();
         let strict_fail = args.strict && w.sum.rejected > 0;
         let commit = !args.dry_run && !strict_fail && (w.sum.new + w.sum.updated) > 0;
         if commit {
@@ -272,12 +248,12 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
                 sheet.cols.iter().map(|(c, (i, h))| (*i, c.to_string(), h.clone())).collect();
             layout.sort();
             import::remember_layout(tx, &layout.into_iter().map(|(_, c, h)| (c, h)).collect::<Vec<_>>())?;
-            return Ok((w.finish()?, true));
+            return Ok(((w.finish()?, rejected), true));
         }
-        Ok((w.sum, false))
+        Ok(((w.sum, rejected), false))
     })?;
     if let (Some(p), true) = (&args.rejects, sum.rejected > 0) {
-        write_rejects(p, &ctx.db_path, &sheet, &sum)?;
+        write_rejects(p, &ctx.db_path, &sheet, &rejected)?;
         if !json {
             eprintln!(
                 "The {} rejected row{} are in {}.",
@@ -290,10 +266,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     report(&sum, &args, &file_name, json)
 }
 
-fn progress_bar(rows: usize) -> indicatif::ProgressBar {
-    let b = indicatif::ProgressBar::new(rows as u64);
+fn progress_bar(bytes: u64) -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::new(bytes);
     b.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}")
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     b

@@ -1,12 +1,13 @@
 //! Reading and writing the Packages sheet's rows: each row read and checked (on a second thread
 //! for a large file), then written as a new referral or merged into the one it matches.
 
-use super::packages::{Sheet, Summary};
+use super::packages::{Rows, Summary, MAX_CELL_BYTES};
 use super::RowError;
 use crate::cli::ctx::Rules;
 use crate::domain::dates::london_date;
 use crate::domain::import::{merge, settle, SheetColumns, SheetRow};
 use crate::domain::model::State;
+use crate::error::UserError;
 use crate::io::packages_row::{read_row, Cells, Lookups};
 use crate::store::events::{self, Event};
 use crate::store::{import, referrals};
@@ -17,8 +18,14 @@ use rustc_hash::FxHashMap;
 use serde_json::json;
 use std::collections::HashMap;
 
-/// One row's outcome: its index, and the referral read (checked and settled) or its errors.
-pub type Parsed = (usize, Result<std::result::Result<SheetRow, Vec<RowError>>>);
+/// A row that cannot be imported: why, and the row as it was (for `--rejects`).
+pub struct Rejected {
+    pub errors: Vec<RowError>,
+    pub record: csv::StringRecord,
+}
+
+/// One row's outcome: its index, and the referral read (checked and settled) or why not.
+pub type Parsed = (usize, Result<std::result::Result<SheetRow, Rejected>>);
 
 /// Everything reading a row needs; shared with the reader thread for large files.
 pub struct RowContext<'a> {
@@ -30,6 +37,7 @@ pub struct RowContext<'a> {
     pub now: DateTime<Utc>,
     pub doc_cols: bool,
     pub rules: &'a Rules,
+    pub file_name: &'a str,
 }
 
 impl RowContext<'_> {
@@ -47,41 +55,98 @@ impl RowContext<'_> {
                 settle(&mut row, self.rules);
                 Ok(row)
             }
-            None => Err(cells.errors),
+            None => Err(Rejected { errors: cells.errors, record: rec.clone() }),
         });
         (i, out)
     }
+
+    /// The next record into `rec` (false at the end): a row that is not CSV, or holds a cell no
+    /// Packages sheet has, stops the import.
+    fn next(&self, rows: &mut Rows, rec: &mut csv::StringRecord, i: usize) -> Result<bool> {
+        let more = rows.read_record(rec).map_err(|e| {
+            UserError::new(format!("{}: row {} cannot be read as CSV: {e}", self.file_name, i + 2))
+                .hint("check the file is a CSV export (quotes balanced)")
+        })?;
+        if let Some(big) = rec.iter().find(|cell| cell.len() > MAX_CELL_BYTES) {
+            return Err(UserError::new(format!(
+                "{}: row {} has a cell of {} KB; a Packages cell is never that large",
+                self.file_name,
+                i + 2,
+                big.len() / 1024
+            ))
+            .hint("is it the right file? Export the Packages sheet as CSV")
+            .into());
+        }
+        Ok(more)
+    }
+
+    /// The row has a Review Date (read and checked, not stored).
+    fn has_review_date(&self, rec: &csv::StringRecord) -> bool {
+        self.cols.get("Review Date").is_some_and(|(i, _)| rec.get(*i).is_some_and(|c| !c.trim().is_empty()))
+    }
 }
 
-/// Read and check every row, in order, handing each to `write`. Large files: a second thread
-/// reads and checks rows while this one writes them.
+/// What reading the rows found besides the rows themselves.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub rows: usize,
+    pub review_dates: bool,
+}
+
+/// Rows read and checked together before they are handed to the writer.
+const BATCH: usize = 512;
+
+/// Read and check every row, in order, handing each to `write`; memory does not grow with the
+/// file. Large files: a second thread reads and checks rows while this one writes them.
 pub fn each_row(
     tx: &Connection,
-    sheet: &Sheet,
+    mut rows: Rows,
+    large: bool,
     ctx_row: &RowContext,
+    bar: Option<&indicatif::ProgressBar>,
     mut write: impl FnMut(Parsed) -> Result<()>,
-) -> Result<()> {
-    let records = &sheet.records;
-    if records.len() <= 2000 {
-        for (i, rec) in records.iter().enumerate() {
-            write(ctx_row.parse(Some(tx), i, rec))?;
+) -> Result<Read> {
+    let mut read = Read::default();
+    let mut rec = csv::StringRecord::new();
+    if !large {
+        while ctx_row.next(&mut rows, &mut rec, read.rows)? {
+            read.review_dates |= ctx_row.has_review_date(&rec);
+            write(ctx_row.parse(Some(tx), read.rows, &rec))?;
+            read.rows += 1;
         }
-        return Ok(());
+        return Ok(read);
     }
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(16);
-    std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(move || {
-            for (c, chunk) in records.chunks(512).enumerate() {
-                let parsed = chunk.iter().enumerate().map(|(k, rec)| ctx_row.parse(None, c * 512 + k, rec)).collect();
-                if sender.send(parsed).is_err() {
-                    return;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<Parsed>>>(16);
+    std::thread::scope(|scope| -> Result<Read> {
+        let reader = scope.spawn(move || loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            while batch.len() < BATCH {
+                match ctx_row.next(&mut rows, &mut rec, read.rows) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        let _ = sender.send(Err(e));
+                        return read;
+                    }
                 }
+                read.review_dates |= ctx_row.has_review_date(&rec);
+                batch.push(ctx_row.parse(None, read.rows, &rec));
+                read.rows += 1;
+            }
+            if let Some(b) = bar {
+                b.set_position(rows.position().byte());
+            }
+            let last = batch.len() < BATCH;
+            if (!batch.is_empty() && sender.send(Ok(batch)).is_err()) || last {
+                return read;
             }
         });
-        for parsed in receiver.iter().flatten() {
-            write(parsed)?;
+        for batch in receiver.iter() {
+            for parsed in batch? {
+                write(parsed)?;
+            }
         }
-        Ok(())
+        reader.join().map_err(|_| anyhow::anyhow!("the row reader stopped unexpectedly"))
     })
 }
 
@@ -89,12 +154,12 @@ pub fn each_row(
 pub struct Writer<'a> {
     pub tx: &'a Connection,
     pub lk: &'a Lookups,
-    pub existing: HashMap<(String, chrono::NaiveDate), i64>,
-    pub worked: std::collections::HashSet<i64>,
     pub sheet_cols: SheetColumns,
     pub inserter: referrals::Inserter<'a>,
     pub new_ids: Option<(i64, i64)>,
     pub sum: Summary,
+    /// The rejected rows as they were, kept only for `--rejects`.
+    pub rejected: Option<Vec<Rejected>>,
     pub now: DateTime<Utc>,
     pub now_s: String,
     pub user: &'a str,
@@ -105,25 +170,28 @@ impl Writer<'_> {
     pub fn write(&mut self, (i, parsed): Parsed) -> Result<()> {
         let row = match parsed? {
             Ok(row) => row,
-            Err(errors) => {
+            Err(rejected) => {
                 self.sum.rejected += 1;
-                self.sum.errors.extend(errors);
+                self.sum.errors.extend(rejected.errors.iter().cloned());
+                if let Some(keep) = &mut self.rejected {
+                    keep.push(rejected);
+                }
                 return Ok(());
             }
         };
-        let key = (row.r.client_id.clone(), london_date(row.r.received_at));
-        match self.existing.get(&key) {
+        // The same client received the same day is the same referral (read from the store, so
+        // memory does not grow with the database or the file).
+        match import::referral_by_key(self.tx, &row.r.client_id, london_date(row.r.received_at))? {
             None => {
                 let id = self.inserter.insert(&row.r)?;
                 import::insert_implied_offer(self.tx, self.lk, &row, &row.r, id)?;
                 // New referrals are recorded by the one "packages imported" event, linked to
                 // their ids (contiguous: this transaction alone inserts referrals).
                 self.new_ids.get_or_insert((id, id)).1 = id;
-                self.existing.insert(key, id);
                 self.sum.new += 1;
                 self.sum.incomplete += usize::from(row.r.state == State::Incomplete);
             }
-            Some(&id) => self.update(i, id, &row)?,
+            Some(id) => self.update(i, id, &row)?,
         }
         Ok(())
     }
@@ -133,7 +201,7 @@ impl Writer<'_> {
         let Some(before) = referrals::get(self.tx, id)? else {
             return Ok(());
         };
-        let hcp_worked = self.worked.contains(&id);
+        let hcp_worked = import::worked_in_hcp(self.tx, id)?;
         let mut r = merge(&before, &row.r, &self.sheet_cols, hcp_worked);
         let Some((b, a)) = referrals::diff(&before, &r) else {
             self.sum.unchanged += 1;

@@ -5,7 +5,7 @@ use crate::cli::output::{self, Col, Text};
 use crate::cli::view::{self, ReferralView};
 use crate::cli::{Exit, Outcome};
 use crate::domain::model::{Rag, State};
-use crate::store::{offers, reference, referrals};
+use crate::store::{listing, offers, reference, referrals};
 
 /// List referrals, longest waiting first. With no filter: every referral not yet active,
 /// cancelled or ended.
@@ -25,23 +25,59 @@ pub struct Args {
     pub rag: Option<Rag>,
 }
 
-/// The views of every referral in the given states (every referral when empty), by id.
-/// Only those referrals and their offers are read.
-pub fn views_in(ctx: &mut Ctx, states: &[State]) -> anyhow::Result<Vec<ReferralView>> {
+/// Each referral in the given states (every referral when empty), in one area when given, as
+/// its view, in id order: read as a stream, one referral and its offers at a time.
+pub fn each_view(
+    ctx: &mut Ctx,
+    states: &[State],
+    area_id: Option<i64>,
+    mut f: impl FnMut(ReferralView) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let rules = ctx.rules()?;
     let now = ctx.now;
     let conn = ctx.store()?.conn();
     let names = view::Names::load(conn)?;
-    let states = if states.is_empty() { State::ALL } else { states };
-    let all = referrals::in_states(conn, states)?;
-    let mut offers = offers::for_states(conn, states)?;
-    Ok(all
-        .into_iter()
-        .map(|r| {
-            let os = offers.remove(&r.id).unwrap_or_default();
-            view::build(&names, &rules, now, r, os)
-        })
-        .collect())
+    listing::each_with_offers(conn, states, area_id, |r, os| f(view::build(&names, &rules, now, r, os)))
+}
+
+/// Which referrals a list shows.
+struct Filter {
+    state: Option<State>,
+    area_id: Option<i64>,
+    rag: Option<Rag>,
+}
+
+impl Filter {
+    fn new(ctx: &mut Ctx, state: Option<State>, area: Option<&str>, rag: Option<Rag>) -> anyhow::Result<Filter> {
+        let area_id = match area {
+            Some(a) => Some(reference::find_area(ctx.store()?.conn(), a)?.id),
+            None => None,
+        };
+        Ok(Filter { state, area_id, rag })
+    }
+
+    /// The stored states to read: a lapse turns a stored `offered` or `considering` into
+    /// `waiting`, so those are read too.
+    fn stored(&self) -> Vec<State> {
+        match self.state {
+            Some(State::Waiting) => vec![State::Waiting, State::Offered, State::Considering],
+            Some(s) => vec![s],
+            None => State::ALL.iter().copied().filter(|s| s.open()).collect(),
+        }
+    }
+
+    fn keeps(&self, v: &ReferralView) -> bool {
+        let state_ok = match self.state {
+            Some(s) => v.state == s,
+            None => v.state.open(),
+        };
+        state_ok && self.rag.is_none_or(|g| v.rag == Some(g))
+    }
+
+    /// Longest waiting first, then by id.
+    fn key(v: &ReferralView) -> (std::cmp::Reverse<u32>, i64) {
+        (std::cmp::Reverse(v.working_days_waiting.unwrap_or(0)), v.r.id)
+    }
 }
 
 /// Referrals filtered, longest waiting first. With no state: every referral still open.
@@ -51,42 +87,53 @@ pub fn views(
     area: Option<&str>,
     rag: Option<Rag>,
 ) -> anyhow::Result<Vec<ReferralView>> {
-    let area = match area {
-        Some(a) => Some(reference::find_area(ctx.store()?.conn(), a)?.name),
-        None => None,
-    };
-    // A lapse turns a stored `offered` or `considering` into `waiting`, so read those too.
-    let stored: Vec<State> = match state {
-        Some(State::Waiting) => vec![State::Waiting, State::Offered, State::Considering],
-        Some(s) => vec![s],
-        None => State::ALL.iter().copied().filter(|s| s.open()).collect(),
-    };
-    let mut out: Vec<ReferralView> = views_in(ctx, &stored)?
-        .into_iter()
-        .filter(|v| {
-            let state_ok = match state {
-                Some(s) => v.state == s,
-                None => v.state.open(),
-            };
-            state_ok
-                && area.as_ref().is_none_or(|a| v.area.as_deref() == Some(a.as_str()))
-                && rag.is_none_or(|g| v.rag == Some(g))
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.working_days_waiting.unwrap_or(0).cmp(&a.working_days_waiting.unwrap_or(0)).then(a.r.id.cmp(&b.r.id))
-    });
+    let filter = Filter::new(ctx, state, area, rag)?;
+    let mut out = Vec::new();
+    each_view(ctx, &filter.stored(), filter.area_id, |v| {
+        if filter.keeps(&v) {
+            out.push(v);
+        }
+        Ok(())
+    })?;
+    out.sort_by_key(Filter::key);
     Ok(out)
 }
 
+/// The list as JSON, written a referral at a time: the order is found from the matching
+/// referrals' keys alone, then each is read again and written, so memory holds keys, not the
+/// list. Both readings are one snapshot of the database.
+fn write_json(ctx: &mut Ctx, filter: &Filter) -> anyhow::Result<()> {
+    let (rules, now) = (ctx.rules()?, ctx.now);
+    let conn = ctx.store()?.conn();
+    let names = view::Names::load(conn)?;
+    let read = conn.unchecked_transaction()?;
+    let mut keys = Vec::new();
+    listing::each_with_offers(&read, &filter.stored(), filter.area_id, |r, os| {
+        let v = view::build(&names, &rules, now, r, os);
+        if filter.keeps(&v) {
+            keys.push(Filter::key(&v));
+        }
+        Ok(())
+    })?;
+    keys.sort();
+    let mut out = output::JsonArray::new(std::io::BufWriter::new(std::io::stdout().lock()));
+    for (_, id) in keys {
+        if let Some(r) = referrals::get(&read, id)? {
+            out.push(&view::build(&names, &rules, now, r, offers::for_referral(&read, id)?).to_json(now))?;
+        }
+    }
+    out.finish()?;
+    read.finish()?;
+    Ok(())
+}
+
 pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
-    let (state, rag) = (args.state, args.rag);
-    let now = ctx.now;
-    let list = views(ctx, state, args.area.as_deref(), rag)?;
     if ctx.json {
-        output::json(&list.iter().map(|v| v.to_json(now)).collect::<Vec<_>>());
+        let filter = Filter::new(ctx, args.state, args.area.as_deref(), args.rag)?;
+        write_json(ctx, &filter)?;
         return Ok(Exit::Done);
     }
+    let list = views(ctx, args.state, args.area.as_deref(), args.rag)?;
     print_table(&ctx.screen, &list);
     Ok(Exit::Done)
 }

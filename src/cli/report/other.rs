@@ -3,7 +3,7 @@
 //! joint review.
 
 use super::super::ctx::{parse_date_arg, Ctx};
-use super::super::referral::list::{views, views_in};
+use super::super::referral::list::{each_view, views};
 use super::super::Outcome;
 use super::{emit, Out, Rendered};
 use crate::domain::dates::{json_instant, london_date, show_date, start_of_london_day, store_instant};
@@ -164,7 +164,13 @@ pub struct BypassArgs {
 
 pub fn bypass(ctx: &mut Ctx, a: BypassArgs) -> Outcome {
     let open: Vec<State> = State::ALL.iter().copied().filter(|s| s.open()).collect();
-    let list: Vec<_> = views_in(ctx, &open)?.into_iter().filter(|v| v.r.bypass_keah).collect();
+    let mut list = Vec::new();
+    each_view(ctx, &open, None, |v| {
+        if v.r.bypass_keah {
+            list.push(v);
+        }
+        Ok(())
+    })?;
     let approved = |v: &super::super::view::ReferralView| v.r.docs.contains(&Item::TmApproval);
     let rows = list
         .iter()
