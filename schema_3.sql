@@ -39,3 +39,29 @@ CREATE INDEX pir_reviews_ais_open ON pir_reviews(ais_due) WHERE ais_updated IS N
 
 -- Packages placed with a provider (a sanctioned provider's clients, handbacks).
 CREATE INDEX referrals_provider ON referrals(provider_id) WHERE provider_id IS NOT NULL;
+
+-- What `escalate` last looked at, so that a run with nothing new does nearly nothing (a cache:
+-- a full run rebuilds it): the last event it had seen, when it ran and which build ran it, and
+-- for each referral it evaluated the first instant the clock alone may change what is due
+-- (domain::watch). A referral with an event since, or whose instant has come, is evaluated again.
+CREATE TABLE escalate_watermark (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    event_id INTEGER NOT NULL,
+    run_at   TEXT NOT NULL,
+    version  TEXT NOT NULL
+) STRICT;
+CREATE TABLE escalate_checks (
+    referral_id INTEGER PRIMARY KEY REFERENCES referrals(id),
+    next_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX escalate_checks_next ON escalate_checks(next_at);
+
+-- The wash-up: referrals changed since a period began; placements whose first review a period's
+-- figures can count (not yet reviewed, starting recently, reviewed or booked since, or with the
+-- AIS update outstanding); offers by when they were made are indexed already (migration 2).
+CREATE INDEX referrals_updated ON referrals(updated_at);
+CREATE INDEX referrals_unreviewed ON referrals(cluster_id) WHERE pir_done = 0 AND confirmed_at IS NOT NULL;
+CREATE INDEX referrals_care_start ON referrals(COALESCE(confirmed_start, start_date)) WHERE confirmed_at IS NOT NULL;
+CREATE INDEX pir_reviews_recorded ON pir_reviews(recorded_at);
+CREATE INDEX pir_reviews_ais_updated ON pir_reviews(ais_updated);
+CREATE INDEX pir_bookings_booked ON pir_bookings(booked_at);

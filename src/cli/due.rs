@@ -53,15 +53,15 @@ pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result
     let area = area.map(|a| reference::find_area(conn, a)).transpose()?;
     let mine: Option<HashSet<i64>> = if mine { Some(events::referrals_touched_by(conn, &user)?) } else { None };
     let names = providers::names(conn)?;
-    let mut by = offers::for_states(conn, WITH_OFFERS)?;
+    let mut latest = offers::latest_for_states(conn, WITH_OFFERS, area.as_ref().map(|a| a.id))?;
     let mut items = Vec::new();
     for r in referrals::open_work(conn, STATES, area.as_ref().map(|a| a.id))? {
         if mine.as_ref().is_some_and(|m| !m.contains(&r.id)) {
             continue;
         }
-        let os = by.remove(&r.id).unwrap_or_default();
-        let state = effective_state(r.state, os.last().map(|o| o.facts()).as_ref(), now);
-        for d in referral_deadlines(&r, state, os.last(), now) {
+        let last = latest.remove(&r.id);
+        let state = effective_state(r.state, last.as_ref().map(|o| o.facts()).as_ref(), now);
+        for d in referral_deadlines(&r, state, last.as_ref(), now) {
             let description = match &d.note {
                 Some(n) => format!("{}: {n}", d.kind.plain()),
                 None => d.kind.plain().to_string(),
@@ -120,18 +120,18 @@ fn pir_deadlines(
 ) -> anyhow::Result<Vec<DueItem>> {
     let today = crate::domain::dates::london_date(now);
     let mut out = Vec::new();
-    for r in crate::store::referrals::placed_unreviewed(conn, area)? {
-        if mine.is_some_and(|m| !m.contains(&r.id)) || crate::store::reviews::latest_booking(conn, r.id)?.is_some() {
+    for (id, name, known_to_act, start) in crate::store::reviews::to_book(conn, area)? {
+        if mine.is_some_and(|m| !m.contains(&id)) {
             continue;
         }
-        let w = crate::domain::review::window_for(&r, target_days);
+        let w = crate::domain::review::window(known_to_act, start, target_days);
         if w.from - chrono::Duration::days(14) > today {
             continue;
         }
         let note =
             format!("window {} to {}", crate::domain::dates::show_date(w.from), crate::domain::dates::show_date(w.to));
         let due = crate::domain::dates::end_of_london_day(w.to);
-        out.push(item(Some(r.id), r.name.clone(), DueKind::PirBooking, note, due, now, None));
+        out.push(item(Some(id), name, DueKind::PirBooking, note, due, now, None));
     }
     for e in crate::store::flex::list(conn, true, None)? {
         if mine.is_some_and(|m| !m.contains(&e.referral_id)) {
@@ -164,7 +164,8 @@ fn pir_deadlines(
 fn provider_deadlines(conn: &rusqlite::Connection, now: DateTime<Utc>) -> anyhow::Result<Vec<DueItem>> {
     use crate::domain::waiting::Rule;
     let mut out = Vec::new();
-    for e in crate::store::escalations::list(conn, true, None)? {
+    let rules = [Rule::MultipleHandbackTeleconference, Rule::ProviderTeleconference, Rule::ExitDebrief];
+    for e in crate::store::escalations::open_with_rules(conn, &rules)? {
         let (kind, after) = match e.rule {
             Rule::MultipleHandbackTeleconference => (DueKind::Teleconference, chrono::Duration::hours(24)),
             Rule::ProviderTeleconference => (DueKind::Teleconference, chrono::Duration::hours(48)),

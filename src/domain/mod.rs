@@ -24,3 +24,4 @@ pub mod text;
 pub mod transition;
 pub mod waiting;
 pub mod washup;
+pub mod watch;

@@ -78,6 +78,21 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM escalations", [], |r| r.get(0))?)
 }
 
+/// Open escalations under these rules (a provider's teleconferences and debriefs for `due`).
+pub fn open_with_rules(conn: &Connection, rules: &[Rule]) -> Result<Vec<Escalation>> {
+    let marks: Vec<String> = (1..=rules.len()).map(|i| format!("?{i}")).collect();
+    let mut stmt = conn
+        .prepare(&format!("{SELECT} WHERE e.rule IN ({}) AND e.resolved_at IS NULL ORDER BY e.id", marks.join(",")))?;
+    let params: Vec<&dyn rusqlite::ToSql> = rules.iter().map(|r| r as &dyn rusqlite::ToSql).collect();
+    let rows = stmt.query_map(params.as_slice(), row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many escalations are open (from the partial index of open ones).
+pub fn count_open(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM escalations WHERE resolved_at IS NULL", [], |r| r.get(0))?)
+}
+
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Escalation>> {
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE e.id = ?1"))?.query_row([id], row).optional()?)
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod capacity;
+mod checks;
 pub mod columns;
 pub mod cqc;
 pub mod escalations;
@@ -20,6 +21,7 @@ pub mod reference;
 pub mod referrals;
 pub mod reviews;
 pub mod washup;
+pub mod watch;
 
 use crate::error::UserError;
 use anyhow::{Context, Result};
@@ -188,6 +190,9 @@ fn after_migration(tx: &Transaction, version: usize) -> Result<()> {
             "CREATE TRIGGER events_no_update BEFORE UPDATE ON events
              BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
         )?;
+    }
+    if version == 3 {
+        checks::rewrite(tx)?;
     }
     Ok(())
 }

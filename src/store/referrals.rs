@@ -116,8 +116,9 @@ fn select(conn: &Connection, where_sql: &str, params: &[&dyn ToSql]) -> Result<V
 pub fn for_report(conn: &Connection, area_id: i64, start: &str, end: &str) -> Result<Vec<Referral>> {
     select(
         conn,
-        "WHERE cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) AND created_at < ?3 \
-         AND (updated_at >= ?2 OR state IN ('waiting', 'offered', 'considering')) ORDER BY id",
+        "WHERE id IN (SELECT id FROM referrals WHERE updated_at >= ?2 \
+                      UNION SELECT id FROM referrals WHERE state IN ('waiting', 'offered', 'considering')) \
+         AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) AND created_at < ?3 ORDER BY id",
         &[&area_id, &start, &end],
     )
 }

@@ -141,3 +141,27 @@ pub fn ais_open(conn: &Connection) -> Result<Vec<(i64, String, NaiveDate)>> {
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// A placed package whose first review is still to be booked: id, client name, known to ACT,
+/// when care starts.
+pub type ToBook = (i64, String, bool, NaiveDate);
+
+/// The packages whose first review hcp schedules and nobody has booked yet (`due`), read from
+/// the partial index of reviews to hold (store::referrals::TO_REVIEW); in one area when given.
+pub fn to_book(conn: &Connection, area_id: Option<i64>) -> Result<Vec<ToBook>> {
+    let area = if area_id.is_some() { " AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1)" } else { "" };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, name, known_to_act, COALESCE(confirmed_start, start_date) FROM referrals INDEXED BY referrals_to_review \
+         WHERE {} AND NOT EXISTS (SELECT 1 FROM pir_bookings b WHERE b.referral_id = referrals.id){area} ORDER BY id",
+        super::referrals::TO_REVIEW
+    ))?;
+    let read = |r: &rusqlite::Row| -> rusqlite::Result<ToBook> {
+        let id: i64 = r.get(0)?;
+        Ok((id, r.get(1)?, r.get(2)?, columns::get(r, 3, "referrals", id, "start_date")?))
+    };
+    let rows = match area_id {
+        Some(a) => stmt.query_map([a], read)?.collect::<Result<Vec<_>, _>>()?,
+        None => stmt.query_map([], read)?.collect::<Result<Vec<_>, _>>()?,
+    };
+    Ok(rows)
+}

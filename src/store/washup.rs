@@ -81,7 +81,7 @@ pub fn facts(
     f.offers = offers(conn, area_id, &s, &e)?;
     f.capacity = capacity(conn, area_id, &s, &e)?;
     f.escalations = escalations(conn, area_id, &s, &e)?;
-    f.reviews = reviews(conn, area_id, target_days)?;
+    f.reviews = reviews(conn, area_id, (from, to), &s, target_days)?;
     f.flex = super::flex::overlapping(conn, area_id, &s, &e)?
         .into_iter()
         .map(|x| FlexFact {
@@ -125,8 +125,10 @@ fn offer_fact(r: &rusqlite::Row) -> rusqlite::Result<OfferFact> {
 
 fn offers(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<OfferFact>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{OFFER_SELECT} WHERE r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) \
-                  AND o.offered_at >= ?2 AND o.offered_at < ?3 ORDER BY o.offered_at, o.id"
+        "{} WHERE r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) \
+                  AND o.offered_at >= ?2 AND o.offered_at < ?3 ORDER BY o.offered_at, o.id",
+        // The period's offers by when they were made, not every offer of the area's referrals.
+        OFFER_SELECT.replace("FROM offers o", "FROM offers o INDEXED BY offers_offered_at")
     ))?;
     let rows = stmt.query_map(rusqlite::params![area_id, s, e], offer_fact)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -173,19 +175,35 @@ fn escalations(conn: &Connection, area_id: i64, s: &str, e: &str) -> Result<Vec<
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Every placement's first review in the area: its window (from the start as it stands), when
-/// it was first booked and when the review was recorded.
-fn reviews(conn: &Connection, area_id: i64, target_days: i64) -> Result<Vec<ReviewFact>> {
+/// The placements in the area whose first review the period's figures can count (its window
+/// from the start as it stands, when it was first booked, when the review was recorded): those
+/// not yet reviewed, starting late enough for their proposed date to fall in the period, reviewed
+/// or booked since it began, or with the AIS update not made by its end. Every other placement
+/// counts for nothing in `domain::washup`'s review figures, so they are not read.
+fn reviews(
+    conn: &Connection,
+    area_id: i64,
+    (from, to): (NaiveDate, NaiveDate),
+    start: &str,
+    target_days: i64,
+) -> Result<Vec<ReviewFact>> {
+    let earliest_start = from - chrono::Duration::days(crate::domain::review::NEW_TO_DAYS);
     let mut stmt = conn.prepare_cached(
-        // `+r.state`: look up the area's referrals by cluster, not every placement by state.
         "SELECT r.id, r.known_to_act, COALESCE(r.confirmed_start, r.start_date), \
                 (SELECT MIN(b.booked_at) FROM pir_bookings b WHERE b.referral_id = r.id), \
                 v.recorded_at, v.ais_due, v.ais_updated \
          FROM referrals r LEFT JOIN pir_reviews v ON v.referral_id = r.id \
-         WHERE +r.state IN ('confirmed', 'active', 'ended') AND r.minor_change = 0 AND r.confirmed_at IS NOT NULL \
+         WHERE r.id IN ( \
+             SELECT id FROM referrals INDEXED BY referrals_unreviewed WHERE pir_done = 0 AND confirmed_at IS NOT NULL \
+             UNION SELECT id FROM referrals INDEXED BY referrals_care_start \
+                   WHERE COALESCE(confirmed_start, start_date) >= ?2 AND confirmed_at IS NOT NULL \
+             UNION SELECT referral_id FROM pir_reviews WHERE recorded_at >= ?3 \
+             UNION SELECT referral_id FROM pir_reviews WHERE ais_updated IS NULL OR ais_updated > ?4 \
+             UNION SELECT referral_id FROM pir_bookings WHERE booked_at >= ?3) \
+         AND +r.state IN ('confirmed', 'active', 'ended') AND r.minor_change = 0 AND r.confirmed_at IS NOT NULL \
          AND r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1)",
     )?;
-    let rows = stmt.query_map([area_id], |r| {
+    let rows = stmt.query_map(rusqlite::params![area_id, earliest_start.to_string(), start, to.to_string()], |r| {
         let id: i64 = r.get(0)?;
         let known: bool = r.get(1)?;
         let start: NaiveDate = get(r, 2, "referrals", id, "start_date")?;

@@ -101,3 +101,50 @@ fn utf16_and_forced_utf8_are_read_as_a_stream() {
     let at = HEADER.len() + "500000,Zo".len();
     assert!(out.stderr.contains(&format!("byte {at} is not valid")), "{}", out.stderr);
 }
+
+/// `escalate` remembers what it last saw (a watermark) and then evaluates only referrals with
+/// something new or whose next check has come. Run side by side with a copy whose watermark is
+/// removed before every run (so every run evaluates everything), over three days of 50-minute
+/// steps with an offer made and a provider added along the way, it raises exactly the same.
+#[test]
+fn escalate_with_a_watermark_raises_what_a_full_run_raises() {
+    let a = Hcp::new();
+    a.run(&["demo", "--output", a.db.to_str().unwrap()]).ok();
+    let b = Hcp::new();
+    rusqlite::Connection::open(&a.db).unwrap().execute("VACUUM INTO ?1", [b.db.to_str().unwrap()]).unwrap();
+    let listed = a.json(&["referral", "list", "--state", "waiting"]);
+    let waiting = listed[0]["id"].as_i64().expect("a referral waiting in the demo").to_string();
+    let rows = |h: &Hcp| -> Vec<(String, i64, i64, String, String)> {
+        let c = rusqlite::Connection::open(&h.db).unwrap();
+        let mut s = c
+            .prepare("SELECT rule, IFNULL(referral_id, 0), IFNULL(area_id, 0), trigger_key, raised_at FROM escalations ORDER BY 1, 2, 3, 4")
+            .unwrap();
+        let v = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap();
+        v.map(Result::unwrap).collect()
+    };
+    let before = rows(&a).len();
+    let mut t = chrono::NaiveDateTime::parse_from_str("2026-11-23T09:00", "%Y-%m-%dT%H:%M").unwrap();
+    for step in 0..90 {
+        t += chrono::Duration::minutes(50);
+        let now = t.format("%Y-%m-%dT%H:%M").to_string();
+        for h in [&a, &b] {
+            if step == 3 {
+                h.run_at(&now, &["offer", &waiting]).ok();
+            }
+            if step == 40 {
+                h.run_at(&now, &["provider", "add", "Late Care", "--type", "contracted", "--area", "Thanet"]).ok();
+            }
+        }
+        rusqlite::Connection::open(&b.db).unwrap().execute("DELETE FROM escalate_watermark", []).unwrap();
+        let (x, y) = (a.run_at(&now, &["escalate"]).ok(), b.run_at(&now, &["escalate"]).ok());
+        assert_eq!(x.stdout, y.stdout, "at {now}");
+    }
+    let (got, want) = (rows(&a), rows(&b));
+    assert!(want.len() > before + 3, "the three days raise escalations ({} then {})", before, want.len());
+    assert!(want.iter().any(|r| r.0 == "lapsed" && r.1.to_string() == waiting), "the offer lapsed");
+    assert_eq!(got, want);
+    // The watermark is kept: a second run at the same moment evaluates nothing.
+    let c = rusqlite::Connection::open(&a.db).unwrap();
+    let checks: i64 = c.query_row("SELECT COUNT(*) FROM escalate_checks", [], |r| r.get(0)).unwrap();
+    assert!(checks > 0);
+}

@@ -9,7 +9,9 @@ use crate::domain::dates::{london_date, store_instant};
 use crate::domain::model::State;
 use crate::domain::responses::effective_state;
 use crate::domain::waiting::{escalations_due, EscalationFacts, Rule};
+use crate::domain::watch::next_check;
 use crate::store::escalations::{self, NewEscalation};
+use crate::store::watch::{self, Scope};
 use crate::store::{offers, providers, reference, referrals};
 use anyhow::Result;
 use chrono::{DateTime, Datelike, Utc};
@@ -18,23 +20,46 @@ use serde_json::json;
 use std::collections::HashMap;
 
 /// Raise every escalation due as of `now` (in one area, or all); the ids of those raised now.
+/// The build whose rules a watermark was made by: another build evaluates everything again.
+const BUILD: &str = env!("CARGO_PKG_VERSION");
+
+/// A referral with work on which a rule can still fire.
+fn in_open_work(r: &referrals::Referral) -> bool {
+    OPEN.contains(&r.state) || (r.state == State::Active && r.fa_done_at.is_none() && r.fa_due.is_some())
+}
+
+/// The referrals to evaluate and the offers of those on the list: every open one, or (with a
+/// watermark, store::watch) only those with something new or whose next check has come.
+type Work = (Vec<referrals::Referral>, HashMap<i64, Vec<offers::Offer>>);
+
+fn work(tx: &Connection, now: DateTime<Utc>, area: Option<i64>) -> Result<Work> {
+    let scope = if area.is_some() { Scope::Everything } else { watch::scope(tx, now, BUILD)? };
+    match scope {
+        Scope::Everything => Ok((referrals::open_work(tx, OPEN, None)?, offers::for_states(tx, ON_LIST)?)),
+        Scope::Only(ids) => {
+            let work: Vec<_> = referrals::by_ids(tx, &ids)?.into_iter().filter(in_open_work).collect();
+            let mut by = HashMap::new();
+            for r in work.iter().filter(|r| ON_LIST.contains(&r.state)) {
+                by.insert(r.id, offers::for_referral(tx, r.id)?);
+            }
+            Ok((work, by))
+        }
+    }
+}
+
 fn evaluate(tx: &Connection, rules: &Rules, now: DateTime<Utc>, user: &str, area: Option<i64>) -> Result<Vec<i64>> {
     let now_s = store_instant(now);
     let cluster_area: HashMap<i64, i64> = reference::cluster_areas(tx)?;
-    let mut offers_by = offers::for_states(tx, ON_LIST)?;
+    let (work, mut offers_by) = work(tx, now, area)?;
     let mut ladders = HashMap::new();
-    let mut on_list_by_area: HashMap<i64, usize> = HashMap::new();
     let mut raised = Vec::new();
-    for r in referrals::open_work(tx, OPEN, None)? {
+    for r in work {
         let area_id = r.cluster_id.and_then(|c| cluster_area.get(&c).copied());
         if area.is_some() && area_id != area {
             continue;
         }
         let os: Vec<_> = offers_by.remove(&r.id).unwrap_or_default().iter().map(|o| o.facts()).collect();
         let state = effective_state(r.state, os.last(), now);
-        if let (true, Some(a)) = (state.on_list(), area_id) {
-            *on_list_by_area.entry(a).or_default() += 1;
-        }
         // Permission for non-contracted providers is asked as soon as nobody contracted is left,
         // even before a first offer (a cluster with no contracted provider at all).
         let needs = match (state.on_list(), r.cluster_id, area_id) {
@@ -50,6 +75,9 @@ fn evaluate(tx: &Connection, rules: &Rules, now: DateTime<Utc>, user: &str, area
             _ => None,
         };
         let facts = EscalationFacts::of(&r, list_facts(&r, state), &os, needs);
+        if area.is_none() {
+            watch::set_next_check(tx, r.id, next_check(&facts, now))?;
+        }
         for d in escalations_due(&facts, &rules.calendar, &rules.thresholds, now, london_date(now)) {
             let provider_id = if d.trigger.starts_with("offer-") { os.last().map(|o| o.provider_id) } else { None };
             let e = NewEscalation {
@@ -66,8 +94,13 @@ fn evaluate(tx: &Connection, rules: &Rules, now: DateTime<Utc>, user: &str, area
             raised.extend(escalations::raise_once(tx, &e, &now_s)?);
         }
     }
+    let mut on_list_by_area = watch::on_list_by_area(tx)?;
+    on_list_by_area.retain(|a, _| area.is_none_or(|only| only == *a));
     raised.extend(area_teleconferences(tx, rules, now, user, on_list_by_area)?);
     raised.extend(flex_day7(tx, now, user)?);
+    if area.is_none() {
+        watch::set_watermark(tx, now, BUILD)?;
+    }
     Ok(raised)
 }
 
@@ -148,23 +181,24 @@ pub fn run(ctx: &mut Ctx, args: &Args) -> Outcome {
     let area = args.area.as_deref().map(|a| reference::find_area(store.conn(), a)).transpose()?;
     let raised = store.write(|tx| evaluate(tx, &rules, now, &user, area.map(|a| a.id)))?;
     let new: Vec<_> = raised.iter().filter_map(|id| escalations::get(store.conn(), *id).ok().flatten()).collect();
-    let open = escalations::list(store.conn(), true, None)?;
-    if json {
-        output::json(&json!({
-            "raised": new.iter().map(escalation_json).collect::<Vec<_>>(),
-            "open": open.iter().map(escalation_json).collect::<Vec<_>>(),
-        }));
+    if !json {
+        if new.is_empty() {
+            println!("No new escalations as of {}.", crate::domain::dates::show_instant(now));
+        } else {
+            println!("{} new escalation{}:", new.len(), if new.len() == 1 { "" } else { "s" });
+            print_grouped(&new);
+        }
+        let older = escalations::count_open(store.conn())? - new.len() as i64;
+        if older > 0 {
+            println!("\nStill open from before: {older} (`hcp escalate list --open`).");
+        }
         return Ok(Exit::Done);
     }
-    if new.is_empty() {
-        println!("No new escalations as of {}.", crate::domain::dates::show_instant(now));
-    } else {
-        println!("{} new escalation{}:", new.len(), if new.len() == 1 { "" } else { "s" });
-        print_grouped(&new);
-    }
-    let older: Vec<_> = open.into_iter().filter(|e| !raised.contains(&e.id)).collect();
-    if !older.is_empty() {
-        println!("\nStill open from before: {} (`hcp escalate list --open`).", older.len());
-    }
+    // The open list in full only for scripts (--json); a person is told how many.
+    let open = escalations::list(store.conn(), true, None)?;
+    output::json(&json!({
+        "raised": new.iter().map(escalation_json).collect::<Vec<_>>(),
+        "open": open.iter().map(escalation_json).collect::<Vec<_>>(),
+    }));
     Ok(Exit::Done)
 }
