@@ -1,6 +1,7 @@
 //! Benchmarks for SPEC §14, measured against the release binary (tests never time things).
 //!
 //!   cargo build --release && cargo run --release --example bench -- county
+//!   cargo run --release --example bench -- national [N] [--reuse]
 //!   cargo run --release --example bench -- import [ROWS]
 //!   cargo run --release --example bench -- audit [EVENTS]
 //!
@@ -8,6 +9,9 @@
 //! 60 providers) and times the interactive commands: the bar is 50 ms each. `import` writes a
 //! Packages CSV (default 100,000 rows of fictional people at real Kent postcodes) and compares
 //! hcp's import with the sqlite3 shell's own `.import` of the same file: the bar is half its rate.
+//! `national` builds a database of N referrals (default 1,000,000) through hcp's own import and
+//! times every interactive command (median of 5) with its peak memory (issue 18's bars);
+//! `--reuse` times the one already built.
 
 mod county;
 mod import;
@@ -123,12 +127,16 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("county") => county::county(&dir),
         Some("measure") if args.len() > 1 => national::measure_child(Path::new(&args[1]), &args[2..]),
-        Some("national") => national::national(&dir, args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000)),
+        Some("national") => national::national(
+            &dir,
+            args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000),
+            args.iter().any(|a| a == "--reuse"),
+        ),
         Some("import") => import::import(&dir, args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)),
         Some("audit") => import::audit(&dir, args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)),
         _ => {
             eprintln!(
-                "usage: cargo run --release --example bench -- county | national [N] | import [ROWS] | audit [EVENTS]"
+                "usage: cargo run --release --example bench -- county | national [N] [--reuse] | import [ROWS] | audit [EVENTS]"
             );
             std::process::exit(2);
         }

@@ -45,18 +45,45 @@ const STATES: &[State] = &[State::Offered, State::Considering, State::Accepted, 
 /// Offers are needed only for these: the answer clock and the provider's name.
 const WITH_OFFERS: &[State] = &[State::Offered, State::Considering, State::Accepted];
 
-/// Every open deadline, soonest first.
+/// Every open deadline, soonest first. The deadlines of reviews and providers are read on a
+/// second connection and thread while this one reads the referrals' (two independent reads; a
+/// national list holds thousands of each).
 pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result<Vec<DueItem>> {
-    let (now, user) = (ctx.now, ctx.user.clone());
+    let (now, user, db_path) = (ctx.now, ctx.user.clone(), ctx.db_path.clone());
     let pir_days = ctx.rules()?.pir_target_days;
     let conn = ctx.store()?.conn();
-    let area = area.map(|a| reference::find_area(conn, a)).transpose()?;
+    let area_id = area.map(|a| reference::find_area(conn, a)).transpose()?.map(|a| a.id);
     let mine: Option<HashSet<i64>> = if mine { Some(events::referrals_touched_by(conn, &user)?) } else { None };
+    let mut items = std::thread::scope(|scope| -> anyhow::Result<Vec<DueItem>> {
+        let others = scope.spawn(|| -> anyhow::Result<Vec<DueItem>> {
+            let store = crate::store::Store::open_existing(&db_path)?;
+            let mut out = Vec::new();
+            if mine.is_none() {
+                out.extend(provider_deadlines(store.conn(), now)?);
+            }
+            out.extend(pir_deadlines(store.conn(), area_id, mine.as_ref(), now, pir_days)?);
+            Ok(out)
+        });
+        let mut items = referral_items(conn, area_id, mine.as_ref(), now)?;
+        items.extend(others.join().map_err(|_| anyhow::anyhow!("reading the reviews' deadlines stopped"))??);
+        Ok(items)
+    })?;
+    items.sort_by(|a, b| a.due_at.cmp(&b.due_at).then(a.referral.cmp(&b.referral)));
+    Ok(items)
+}
+
+/// The deadlines of referrals still being placed (and financial assessments outstanding).
+fn referral_items(
+    conn: &rusqlite::Connection,
+    area_id: Option<i64>,
+    mine: Option<&HashSet<i64>>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<DueItem>> {
     let names = providers::names(conn)?;
-    let mut latest = offers::latest_for_states(conn, WITH_OFFERS, area.as_ref().map(|a| a.id))?;
+    let mut latest = offers::latest_for_states(conn, WITH_OFFERS, area_id)?;
     let mut items = Vec::new();
-    for r in referrals::open_work(conn, STATES, area.as_ref().map(|a| a.id))? {
-        if mine.as_ref().is_some_and(|m| !m.contains(&r.id)) {
+    for r in referrals::open_work(conn, STATES, area_id)? {
+        if mine.is_some_and(|m| !m.contains(&r.id)) {
             continue;
         }
         let last = latest.remove(&r.id);
@@ -79,11 +106,6 @@ pub fn worklist(ctx: &mut Ctx, area: Option<&str>, mine: bool) -> anyhow::Result
             });
         }
     }
-    if mine.is_none() {
-        items.extend(provider_deadlines(conn, now)?);
-    }
-    items.extend(pir_deadlines(conn, area.as_ref().map(|a| a.id), mine.as_ref(), now, pir_days)?);
-    items.sort_by(|a, b| a.due_at.cmp(&b.due_at).then(a.referral.cmp(&b.referral)));
     Ok(items)
 }
 
@@ -224,6 +246,10 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let mut t = output::table(&["Due", "Left", "Referral", "Client", "What", "Provider"]);
     if screen.colour {
         t.enforce_styling();
+    }
+    if screen.width.is_none() {
+        // Nothing to fit to (a file or a pipe): no column is wrapped, so none is measured.
+        t.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
     }
     for i in &items {
         let mins = i.minutes_left;

@@ -102,49 +102,6 @@ pub fn match_header(h: &str, map: &HashMap<String, String>) -> Option<&'static s
         .map(|(c, _)| *c)
 }
 
-/// Bytes to text: a UTF-8 BOM is dropped; text that is not UTF-8 is read as Windows-1252
-/// (Excel's default), unless an encoding is forced.
-pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<String, String> {
-    // UTF-16 with its byte-order mark (Excel's "Unicode text"): decoded, BOM dropped.
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let (text, _, bad) = encoding_rs::UTF_16LE.decode(bytes);
-        if bad {
-            return Err("the file starts as UTF-16 but is not valid UTF-16".into());
-        }
-        return Ok(text.into_owned());
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match forced.map(|s| s.to_ascii_lowercase()) {
-        Some(e) if e == "utf-8" || e == "utf8" => String::from_utf8(bytes.to_vec()).map_err(|e| {
-            format!(
-                "the file is not UTF-8 (byte {} is not valid); try --encoding windows-1252",
-                e.utf8_error().valid_up_to()
-            )
-        }),
-        Some(e) if e == "windows-1252" || e == "cp1252" || e == "latin1" => {
-            Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned())
-        }
-        Some(e) => Err(format!("unknown encoding '{e}'; use utf-8 or windows-1252")),
-        None => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(_) => Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()),
-        },
-    }
-}
-
-/// `;` when the header line has more semicolons than commas (European Excel), else `,`.
-pub fn detect_delimiter(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or("");
-    let (c, s, t) = (first.matches(',').count(), first.matches(';').count(), first.matches('\t').count());
-    if t > c && t > s {
-        b'\t'
-    } else if s > c {
-        b';'
-    } else {
-        b','
-    }
-}
-
 /// Excel stores dates as days since 1899-12-30.
 pub fn excel_serial(s: &str) -> Option<NaiveDate> {
     let n: f64 = s.trim().parse().ok()?;
@@ -223,16 +180,6 @@ mod tests {
     }
 
     #[test]
-    fn decoding_handles_bom_and_windows_1252() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa,b", None).unwrap(), "a,b");
-        // £ is 0xA3 and ë is 0xEB in Windows-1252.
-        assert_eq!(decode(b"\xA312.50 Zo\xEB", None).unwrap(), "£12.50 Zoë");
-        assert!(decode(b"\xA3", Some("utf-8")).is_err());
-        assert_eq!(detect_delimiter("a;b;c\n1;2;3"), b';');
-        assert_eq!(detect_delimiter("a,b,c"), b',');
-    }
-
-    #[test]
     fn spreadsheet_values() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         assert_eq!(read_date("23/11/2026"), Some(d));
@@ -257,7 +204,6 @@ mod tests {
             let _ = read_count(&s);
             let _ = read_status(&s);
             let _ = normalise_header(&s);
-            let _ = decode(s.as_bytes(), None);
         }
 
         #[test]

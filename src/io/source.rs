@@ -291,6 +291,32 @@ mod tests {
         assert_eq!(unbalanced_quote("a,b\n1,\"closed at the end\"", b',', 2), None);
     }
 
+    fn read(bytes: &[u8], forced: Option<&str>) -> Result<(String, u8), String> {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let src = super::Source::open(&path, forced).map_err(|e| e.to_string())?;
+        let mut text = String::new();
+        src.reader().unwrap().read_to_string(&mut text).unwrap();
+        Ok((text, src.delimiter()))
+    }
+
+    #[test]
+    fn encodings_byte_order_marks_and_delimiters() {
+        assert_eq!(read(b"\xEF\xBB\xBFa,b\n", None).unwrap(), ("a,b\n".to_string(), b','));
+        // £ is 0xA3 and ë is 0xEB in Windows-1252.
+        assert_eq!(read(b"a;b\n\xA312.50;Zo\xEB\n", None).unwrap(), ("a;b\n£12.50;Zoë\n".to_string(), b';'));
+        assert!(read(b"a\n\xA3\n", Some("utf-8")).unwrap_err().contains("byte 2 is not valid"));
+        assert_eq!(read(b"a\tb\tc\n", None).unwrap().1, b'\t');
+        assert!(read(b"a\n", Some("ebcdic")).unwrap_err().contains("unknown encoding"));
+        assert!(read(b"  \n \n", None).unwrap_err().contains("is empty"));
+        // A character cut by the 256 KB block boundary is still UTF-8.
+        let mut big = vec![b'a'; 256 * 1024 - 1];
+        big.extend_from_slice("ë\n".as_bytes());
+        assert!(read(&big, None).unwrap().0.ends_with("ë\n"));
+    }
+
     proptest! {
         /// Fed in blocks of any size, the check finds what it finds in one block.
         #[test]

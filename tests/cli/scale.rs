@@ -148,3 +148,30 @@ fn escalate_with_a_watermark_raises_what_a_full_run_raises() {
     let checks: i64 = c.query_row("SELECT COUNT(*) FROM escalate_checks", [], |r| r.get(0)).unwrap();
     assert!(checks > 0);
 }
+
+/// A migration brings in every package ever placed. One whose first review's window had closed
+/// before it came into hcp had its review under the old process and is not put on `due`; one
+/// placed ten days before the import is, and recording its review takes it off.
+#[test]
+fn packages_placed_before_hcp_are_reviewed_only_while_their_window_is_open() {
+    let h = Hcp::new();
+    h.providers();
+    let csv = "Client ID,Client Name,Postcode,Team,Referrer,Received,Requested Start,Calls Per Day,Minutes Per Call,Status,Provider,Start Date\n\
+               OLD1,Ann Old,CT1 2EH,ACT,R,01/10/2024,01/11/2024,2,30,Placed,Alpha Care,01/11/2024\n\
+               NEW1,Bo New,CT1 2EH,ACT,R,01/11/2026,13/11/2026,2,30,Placed,Alpha Care,13/11/2026\n";
+    write(&h.path("placed.csv"), csv.as_bytes());
+    let v = h.json_at("2026-11-23T09:00", &["import", "packages", h.path("placed.csv").to_str().unwrap()], 0);
+    assert_eq!(v["new"], 2);
+    let to_book = |h: &Hcp| -> Vec<i64> {
+        let due = h.json_at("2026-11-23T09:00", &["due"], 0);
+        due.as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["what"] == "pir-booking")
+            .map(|d| d["referral"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(to_book(&h), [2], "only the package whose window is still open");
+    h.json_at("2026-11-23T09:00", &["pir", "record", "2", "--reviewed", "2026-11-23", "--outcome", "continue"], 0);
+    assert!(to_book(&h).is_empty(), "a recorded review leaves the list");
+}

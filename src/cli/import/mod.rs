@@ -57,37 +57,14 @@ pub fn reference_csv(path: &std::path::Path, names: &[&str]) -> anyhow::Result<(
     Ok((rdr, cols))
 }
 
-/// Read a whole CSV file as text, refusing what is not CSV at all with one clear error.
-/// Files over this size are refused: a Packages sheet of a million rows is about 110 MB.
-const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
+/// Read a whole (reference) CSV file as text, checked and decoded as a Packages sheet is
+/// (`io::source`): these files are small, so they are read at once.
 pub fn read_text(path: &std::path::Path, encoding: Option<&str>) -> anyhow::Result<String> {
     use std::io::Read;
-    let cannot = |e: std::io::Error| {
-        UserError::new(format!("cannot read {}: {e}", path.display()))
-            .hint("check the file name and that you can read it")
-    };
-    let mut f = std::fs::File::open(path).map_err(cannot)?;
-    // The first block decides whether this is text at all, before an endless input (/dev/zero)
-    // or a binary file is read any further.
-    let mut bytes = Vec::new();
-    (&mut f).take(8192).read_to_end(&mut bytes).map_err(cannot)?;
-    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    if !utf16 && bytes.contains(&0) {
-        return Err(UserError::new(format!("{} is not a CSV file (it contains binary data)", path.display()))
-            .hint("in Excel use File > Save As > CSV UTF-8 (or CSV), then import that file")
-            .into());
-    }
-    f.take(MAX_FILE_BYTES).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 >= MAX_FILE_BYTES {
-        return Err(UserError::new(format!("{} is larger than 512 MB; hcp does not read it", path.display()))
-            .hint("is it the right file? A Packages sheet of a million rows is about 110 MB")
-            .into());
-    }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(UserError::new(format!("{} is empty", path.display()))
-            .hint("export the spreadsheet as CSV with its header row")
-            .into());
-    }
-    crate::io::packages::decode(&bytes, encoding).map_err(|e| UserError::new(format!("{}: {e}", path.display())).into())
+    let src = crate::io::source::Source::open(path, encoding)?;
+    let mut text = String::new();
+    src.reader()?
+        .read_to_string(&mut text)
+        .map_err(|e| UserError::new(format!("cannot read {}: {e}", path.display())))?;
+    Ok(text)
 }
