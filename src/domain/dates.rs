@@ -149,7 +149,10 @@ pub fn load_instant(s: &str) -> Option<DateTime<Utc>> {
 
 /// Shown to people: `23/11/2026 14:05 GMT` in London time.
 pub fn show_instant(t: DateTime<Utc>) -> String {
-    t.with_timezone(&London).format("%d/%m/%Y %H:%M %Z").to_string()
+    use chrono::{Datelike, Timelike};
+    // Written out, not through a format string parsed on every call: lists show thousands.
+    let l = t.with_timezone(&London);
+    format!("{:02}/{:02}/{:04} {:02}:{:02} {}", l.day(), l.month(), l.year(), l.hour(), l.minute(), l.offset())
 }
 
 /// Shown in JSON: ISO 8601 in London time with its offset, e.g. `2026-11-23T14:05:00+00:00`.
@@ -163,12 +166,20 @@ pub fn show_short(t: DateTime<Utc>) -> String {
 }
 
 pub fn show_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    use chrono::Datelike;
+    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_in_london_time_with_its_zone() {
+        assert_eq!(show_instant(utc("2026-11-23T09:05:00Z")), "23/11/2026 09:05 GMT");
+        assert_eq!(show_instant(utc("2026-07-01T23:30:00Z")), "02/07/2026 00:30 BST");
+        assert_eq!(show_date(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()), "09/03/2026");
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

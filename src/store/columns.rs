@@ -127,7 +127,7 @@ impl Col for DateTime<Utc> {
 impl Col for NaiveDate {
     fn read(v: ValueRef<'_>) -> Result<Self, BadValue> {
         let s = text(&v, "date")?;
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| BadValue { what: "date", value: s.into() })
+        s.parse::<NaiveDate>().map_err(|_| BadValue { what: "date", value: s.into() })
     }
     fn write(&self) -> Value {
         Value::Text(self.format("%Y-%m-%d").to_string())

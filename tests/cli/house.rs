@@ -65,7 +65,8 @@ fn migrations_keep_the_data_of_a_version_1_database() {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, 3);
     // Migration 3 wrote the CHECK lists as OR chains (the same constraints, cheaper writes).
-    let sql: String = conn.query_row("SELECT sql FROM sqlite_schema WHERE name = 'referrals'", [], |r| r.get(0)).unwrap();
+    let sql: String =
+        conn.query_row("SELECT sql FROM sqlite_schema WHERE name = 'referrals'", [], |r| r.get(0)).unwrap();
     assert!(!sql.contains(" IN ('") && sql.contains("funding = 'kcc' OR"), "{sql}");
     let done: i64 = conn.query_row("SELECT pir_done FROM referrals WHERE client_id = '007'", [], |r| r.get(0)).unwrap();
     assert_eq!(done, 0);
