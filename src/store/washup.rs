@@ -195,6 +195,7 @@ fn reviews(
          FROM referrals r LEFT JOIN pir_reviews v ON v.referral_id = r.id \
          WHERE r.id IN ( \
              SELECT id FROM referrals INDEXED BY referrals_unreviewed WHERE pir_done = 0 AND confirmed_at IS NOT NULL \
+                   AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?1) \
              UNION SELECT id FROM referrals INDEXED BY referrals_care_start \
                    WHERE COALESCE(confirmed_start, start_date) >= ?2 AND confirmed_at IS NOT NULL \
              UNION SELECT referral_id FROM pir_reviews WHERE recorded_at >= ?3 \
