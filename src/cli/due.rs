@@ -236,7 +236,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let (now, json, screen) = (ctx.now, ctx.json, ctx.screen);
     let items = worklist(ctx, args.area.as_deref(), args.mine)?;
     if json {
-        output::json(&items);
+        output::json_list(&items)?;
         return Ok(Exit::Done);
     }
     if items.is_empty() {

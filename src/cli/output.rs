@@ -44,6 +44,16 @@ impl<W: std::io::Write> JsonArray<W> {
     }
 }
 
+/// A list as one JSON array on stdout, written an element at a time (`JsonArray`).
+pub fn json_list<T: Serialize>(items: impl IntoIterator<Item = T>) -> anyhow::Result<()> {
+    let mut out = JsonArray::new(std::io::BufWriter::new(std::io::stdout().lock()));
+    for item in items {
+        out.push(&item)?;
+    }
+    out.finish()?;
+    Ok(())
+}
+
 /// A typed JSON document with a few extra keys beside it (e.g. a referral and its email).
 #[derive(Serialize)]
 pub struct With<T: Serialize, E: Serialize> {

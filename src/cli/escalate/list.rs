@@ -21,7 +21,7 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
     let json = ctx.json;
     let list = escalations::list(ctx.store()?.conn(), args.open, args.referral)?;
     if json {
-        output::json(&list.iter().map(escalation_json).collect::<Vec<_>>());
+        output::json_list(list.iter().map(escalation_json))?;
     } else if list.is_empty() {
         println!("No escalations{}.", if args.open { " open" } else { "" });
     } else {
