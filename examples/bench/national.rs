@@ -278,28 +278,6 @@ fn history(db: &Path) -> Result<(u64, u64)> {
     Ok((offers, events))
 }
 
-/// `sqlite3`'s own `.import` of the file into an on-disk WAL table with three indexes.
-fn sqlite3_import(dir: &Path, csv: &Path) -> Result<Duration> {
-    let db = dir.join("national-sqlite3.sqlite");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    let cols: Vec<String> = (1..=21).map(|i| format!("c{i}")).collect();
-    let setup = format!(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE packages({}); CREATE INDEX a ON packages(c16); CREATE INDEX b ON packages(c1, c6); CREATE INDEX c ON packages(c3);",
-        cols.join(",")
-    );
-    Command::new("sqlite3").arg(&db).arg(setup).stdout(Stdio::null()).status()?;
-    let t = Instant::now();
-    let st = Command::new("sqlite3")
-        .arg(&db)
-        .arg(format!(".import --csv --skip 1 {} packages", csv.display()))
-        .status()
-        .context("running sqlite3 (apt-get install sqlite3)")?;
-    anyhow::ensure!(st.success(), "sqlite3 .import failed");
-    Ok(t.elapsed())
-}
-
 fn row(what: &str, m: &Measured, bar: &str) {
     println!("{what:<58} {:>9.1} ms {:>8.0} MB   {bar}", m.time.as_secs_f64() * 1e3, m.peak_kb as f64 / 1024.0);
 }
@@ -338,7 +316,7 @@ fn build(dir: &Path, db: &Path, n: usize) -> Result<()> {
     println!("{:<58} {:>12} {:>11}   bar", "", "time", "peak memory");
     let import = measured(db, &["import", "packages", csv.to_str().unwrap_or_default(), "--json"], None)?;
     row(&format!("hcp import packages ({n} rows)"), &import, "< 300 MB");
-    let base = sqlite3_import(dir, &csv)?;
+    let base = sqlite3_disk_import(&dir.join("national-sqlite3.sqlite"), &csv, 21)?;
     println!(
         "  rate {:.0} rows/s; sqlite3 .import into a WAL file with 3 indexes {:.0} rows/s: ratio {:.2} (bar: at least 0.50)",
         n as f64 / import.time.as_secs_f64(),

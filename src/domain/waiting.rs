@@ -325,7 +325,7 @@ pub fn escalations_due(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::calendar::parse_holiday_csv;
     use crate::domain::dates::parse_instant;
@@ -351,7 +351,7 @@ mod tests {
     }
 
     /// Escalation facts with nothing pending but the list facts and offers given.
-    fn facts(list: ListFacts, offers: &[OfferFacts]) -> EscalationFacts<'_> {
+    pub(crate) fn facts(list: ListFacts, offers: &[OfferFacts]) -> EscalationFacts<'_> {
         EscalationFacts {
             list,
             offers,

@@ -78,19 +78,7 @@ mod tests {
             overstayer: false,
             handback_care_ends: None,
         };
-        let f = EscalationFacts {
-            list,
-            offers: &offers,
-            needs: None,
-            accepted_at: None,
-            form_sent: false,
-            confirmed_start: None,
-            indi_pending: false,
-            sdo_due: None,
-            sdo_sent: false,
-            fa_due: None,
-            fa_done: false,
-        };
+        let f = crate::domain::waiting::tests::facts(list, &offers);
         assert_eq!(next_check(&f, at(10)), at(120) + Duration::seconds(1));
         // After the deadline: the next London midnight (Saturday 00:00 BST is Friday 23:00 UTC).
         assert_eq!(next_check(&f, at(130)), DateTime::parse_from_rfc3339("2026-10-23T23:00:00Z").unwrap());
