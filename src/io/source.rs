@@ -32,7 +32,8 @@ impl Source {
     /// encoding: UTF-8 with or without a BOM, UTF-16 with a BOM, else Windows-1252 (Excel's).
     pub fn open(path: &Path, forced: Option<&str>) -> Result<Source, UserError> {
         let mut f = std::fs::File::open(path).map_err(|e| cannot(path, e))?;
-        let size = f.metadata().map_err(|e| cannot(path, e))?.len();
+        let meta = f.metadata().map_err(|e| cannot(path, e))?;
+        let size = meta.len();
         if size >= MAX_FILE_BYTES {
             return Err(UserError::new(format!("{} is larger than 1 GB; hcp does not read it", path.display()))
                 .hint("is it the right file? A Packages sheet of a million rows is about 240 MB"));
@@ -45,6 +46,12 @@ impl Source {
         if !bom && head.contains(&0) {
             return Err(UserError::new(format!("{} is not a CSV file (it contains binary data)", path.display()))
                 .hint("in Excel use File > Save As > CSV UTF-8 (or CSV), then import that file"));
+        }
+        // The file is read more than once (its encoding and quotes, then its rows), which a
+        // pipe or a device cannot be.
+        if !meta.is_file() {
+            return Err(UserError::new(format!("{} is not a regular file (a pipe or a device)", path.display()))
+                .hint("save the export to a file first, then import that file"));
         }
         let encoding = match forced.map(str::to_ascii_lowercase).as_deref() {
             Some("utf-8" | "utf8") => {

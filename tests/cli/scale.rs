@@ -100,6 +100,12 @@ fn utf16_and_forced_utf8_are_read_as_a_stream() {
     let out = h.run(&["import", "packages", h.path("w.csv").to_str().unwrap(), "--encoding", "utf-8"]).code(1);
     let at = HEADER.len() + "500000,Zo".len();
     assert!(out.stderr.contains(&format!("byte {at} is not valid")), "{}", out.stderr);
+    // A stream cannot be read twice: it is refused in words, not imported half.
+    #[cfg(unix)]
+    {
+        let out = h.run(&["import", "packages", "/dev/null"]).code(1);
+        assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    }
 }
 
 /// `escalate` remembers what it last saw (a watermark) and then evaluates only referrals with
