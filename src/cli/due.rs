@@ -243,32 +243,40 @@ pub fn run(ctx: &mut Ctx, args: Args) -> Outcome {
         println!("Nothing due.");
         return Ok(Exit::Done);
     }
-    let mut t = output::table(&["Due", "Left", "Referral", "Client", "What", "Provider"]);
+    const HEADERS: [&str; 6] = ["Due", "Left", "Referral", "Client", "What", "Provider"];
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            let mins = i.minutes_left;
+            let left = if mins < 0 {
+                "OVERDUE".to_string()
+            } else if mins < 24 * 60 {
+                format!("{}h {:02}m", mins / 60, mins % 60)
+            } else {
+                let days = mins / (24 * 60);
+                format!("{days} day{}", if days == 1 { "" } else { "s" })
+            };
+            vec![
+                show_instant(i.due_at),
+                left,
+                i.referral.map(|r| r.to_string()).unwrap_or_default(),
+                output::clean(&i.name),
+                output::clean(&i.description),
+                output::clean(&i.provider.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    if !screen.colour && screen.width.is_none() {
+        // A file or a pipe: nothing to colour or fit to (a national list is drawn on two threads).
+        println!("{}", output::plain_table(&HEADERS, &rows));
+        return Ok(Exit::Done);
+    }
+    let mut t = output::table(&HEADERS);
     if screen.colour {
         t.enforce_styling();
     }
-    if screen.width.is_none() {
-        // Nothing to fit to (a file or a pipe): no column is wrapped, so none is measured.
-        t.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    }
-    for i in &items {
-        let mins = i.minutes_left;
-        let left = if mins < 0 {
-            "OVERDUE".to_string()
-        } else if mins < 24 * 60 {
-            format!("{}h {:02}m", mins / 60, mins % 60)
-        } else {
-            let days = mins / (24 * 60);
-            format!("{days} day{}", if days == 1 { "" } else { "s" })
-        };
-        let mut row = vec![
-            comfy_table::Cell::new(show_instant(i.due_at)),
-            comfy_table::Cell::new(left),
-            comfy_table::Cell::new(i.referral.map(|r| r.to_string()).unwrap_or_default()),
-            comfy_table::Cell::new(output::clean(&i.name)),
-            comfy_table::Cell::new(&i.description),
-            comfy_table::Cell::new(output::clean(&i.provider.clone().unwrap_or_default())),
-        ];
+    for (i, row) in items.iter().zip(rows) {
+        let mut row: Vec<comfy_table::Cell> = row.into_iter().map(comfy_table::Cell::new).collect();
         if i.due_at < now && screen.colour {
             row = row.into_iter().map(|c| c.fg(comfy_table::Color::Red)).collect();
         }

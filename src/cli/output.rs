@@ -71,6 +71,53 @@ pub fn table(headers: &[&str]) -> Table {
     t
 }
 
+/// Rows from which a table is drawn on two threads (below this, one draws it faster).
+const LONG_TABLE: usize = 2000;
+
+/// A plain table (no colour, nothing to fit to) of cells already made safe (`clean`), drawn as
+/// `table` draws it, on two threads when it is long: both halves with every column fixed at the width the whole table gives it, then
+/// joined (the first half without its bottom border, the second without its top border and
+/// header). Byte for byte the same as drawing it whole (tested); a national `due` is 12,000 rows.
+pub fn plain_table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let draw = |rows: &[Vec<String>], widths: Option<&[u16]>| -> String {
+        let mut t = table(headers);
+        t.set_content_arrangement(ContentArrangement::Disabled);
+        for r in rows {
+            t.add_row(r);
+        }
+        for (i, w) in widths.unwrap_or_default().iter().enumerate() {
+            if let Some(c) = t.column_mut(i) {
+                c.set_constraint(comfy_table::ColumnConstraint::Absolute(comfy_table::Width::Fixed(*w)));
+            }
+        }
+        t.to_string()
+    };
+    if rows.len() < LONG_TABLE {
+        return draw(rows, None);
+    }
+    // Each column's width as comfy-table measures it: the widest line of any cell, plus padding.
+    let width = |s: &str| s.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0);
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(&clean(h))).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(width(c));
+        }
+    }
+    let widths: Vec<u16> = widths.iter().map(|w| u16::try_from(w + 2).unwrap_or(u16::MAX)).collect();
+    let (first, second) = rows.split_at(rows.len() / 2);
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| draw(first, Some(&widths)));
+        let b = draw(second, Some(&widths));
+        (a.join(), b)
+    });
+    let Ok(a) = a else { return draw(rows, None) };
+    let a: Vec<&str> = a.lines().collect();
+    let b: Vec<&str> = b.lines().collect();
+    let mut lines = a[..a.len().saturating_sub(1)].to_vec();
+    lines.extend_from_slice(b.get(3..).unwrap_or_default());
+    lines.join("\n")
+}
+
 /// Text from the database or a file, made safe for a terminal: control characters (an escape
 /// sequence hidden in a name, a carriage return) are shown visibly, as `\u{1b}`; line breaks
 /// in notes are kept.
@@ -266,6 +313,28 @@ pub fn fitted(screen: &Screen, cols: &[Col], rows: &[Vec<Text>]) -> Table {
 #[cfg(test)]
 mod json_array_tests {
     use super::JsonArray;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8))]
+        /// A long table drawn on two threads is the table drawn whole.
+        #[test]
+        fn a_long_table_drawn_in_halves_is_the_whole_table(
+            words in prop::collection::vec("[a-zA-Z0-9 '\\-]{0,12}|Zoë Łukasz|日本語の名前|a\nb|e\u{301}", 1..40),
+            n in super::LONG_TABLE..super::LONG_TABLE + 300,
+        ) {
+            let headers = ["Due", "Left", "Client", "What"];
+            let rows: Vec<Vec<String>> = (0..n)
+                .map(|i| (0..4).map(|k| super::clean(&words[(i * 7 + k * 3) % words.len()].repeat(1 + (i + k) % 3))).collect())
+                .collect();
+            let mut whole = super::table(&headers);
+            whole.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+            for r in &rows {
+                whole.add_row(r);
+            }
+            prop_assert_eq!(super::plain_table(&headers, &rows), whole.to_string());
+        }
+    }
 
     #[test]
     fn streamed_arrays_read_as_the_whole_array_prints() {
