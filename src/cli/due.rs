@@ -82,7 +82,7 @@ fn referral_items(
     let names = providers::names(conn)?;
     let mut latest = offers::latest_for_states(conn, WITH_OFFERS, area_id)?;
     let mut items = Vec::new();
-    for r in referrals::open_work(conn, STATES, area_id)? {
+    for r in referrals::open_work_deadlines(conn, STATES, area_id)? {
         if mine.is_some_and(|m| !m.contains(&r.id)) {
             continue;
         }

@@ -6,6 +6,7 @@ use super::dates::{end_of_london_day, start_of_london_day};
 use super::model::{PlacementType, State};
 use super::record::{Offer, Referral};
 use super::responses::{confirmation_form_deadline, outcome, Outcome};
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 
 super::model::words!(
@@ -63,9 +64,57 @@ fn deadline(kind: DueKind, due: DateTime<Utc>, provider_id: Option<i64>) -> Dead
     Deadline { kind, due, provider_id, note: None }
 }
 
+/// What a referral's deadlines are worked out from: the few facts of its record `due` reads
+/// (a national worklist reads thousands, so only these are read; `From<&Referral>` for the rest).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadlineFacts {
+    pub id: i64,
+    pub name: String,
+    pub state: State,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub form_sent_at: Option<DateTime<Utc>>,
+    pub provider_id: Option<i64>,
+    pub sdo_sent_at: Option<DateTime<Utc>>,
+    pub start_date: NaiveDate,
+    pub confirmed_start: Option<NaiveDate>,
+    pub placement_type: Option<PlacementType>,
+    pub indi_completed_at: Option<DateTime<Utc>>,
+    pub sdo_due: Option<NaiveDate>,
+    pub fa_due: Option<NaiveDate>,
+    pub fa_done_at: Option<DateTime<Utc>>,
+}
+
+impl DeadlineFacts {
+    /// When care starts: the confirmed start, else the requested one.
+    pub fn care_start(&self) -> NaiveDate {
+        self.confirmed_start.unwrap_or(self.start_date)
+    }
+}
+
+impl From<&Referral> for DeadlineFacts {
+    fn from(r: &Referral) -> DeadlineFacts {
+        DeadlineFacts {
+            id: r.id,
+            name: r.name.clone(),
+            state: r.state,
+            accepted_at: r.accepted_at,
+            form_sent_at: r.form_sent_at,
+            provider_id: r.provider_id,
+            sdo_sent_at: r.sdo_sent_at,
+            start_date: r.start_date,
+            confirmed_start: r.confirmed_start,
+            placement_type: r.placement_type,
+            indi_completed_at: r.indi_completed_at,
+            sdo_due: r.sdo_due,
+            fa_due: r.fa_due,
+            fa_done_at: r.fa_done_at,
+        }
+    }
+}
+
 /// When the SDO is due: by the end of its due date (2 working days after the confirmation or the
 /// Indi contract), and before care starts where that is sooner [G accept 10].
-pub fn sdo_deadline(r: &Referral) -> Option<(DateTime<Utc>, bool)> {
+pub fn sdo_deadline(r: &DeadlineFacts) -> Option<(DateTime<Utc>, bool)> {
     let due = end_of_london_day(r.sdo_due?);
     match r.confirmed_start.map(start_of_london_day) {
         Some(start) if start < due => Some((start, true)),
@@ -74,7 +123,12 @@ pub fn sdo_deadline(r: &Referral) -> Option<(DateTime<Utc>, bool)> {
 }
 
 /// The referral's open deadlines as of `now`; `state` is its state as of now (lapses applied).
-pub fn referral_deadlines(r: &Referral, state: State, latest: Option<&Offer>, now: DateTime<Utc>) -> Vec<Deadline> {
+pub fn referral_deadlines(
+    r: &DeadlineFacts,
+    state: State,
+    latest: Option<&Offer>,
+    now: DateTime<Utc>,
+) -> Vec<Deadline> {
     let mut out = Vec::new();
     match (state, latest) {
         (State::Offered | State::Considering, Some(o)) => match outcome(&o.facts(), now) {
@@ -115,7 +169,6 @@ pub fn referral_deadlines(r: &Referral, state: State, latest: Option<&Offer>, no
 mod tests {
     use super::*;
     use crate::domain::dates::parse_instant;
-    use chrono::NaiveDate;
 
     fn t(s: &str) -> DateTime<Utc> {
         parse_instant(s).unwrap()
@@ -135,11 +188,11 @@ mod tests {
     fn the_form_is_due_two_hours_after_acceptance_until_sent() {
         let mut r = confirmed();
         r.state = State::Accepted;
-        let got = referral_deadlines(&r, State::Accepted, None, t("2026-11-23 11:00"));
+        let got = referral_deadlines(&(&r).into(), State::Accepted, None, t("2026-11-23 11:00"));
         assert_eq!(got[0].kind, DueKind::FormSent);
         assert_eq!(got[0].due, t("2026-11-23 12:30"));
         r.form_sent_at = Some(t("2026-11-23 11:30"));
-        assert!(referral_deadlines(&r, State::Accepted, None, t("2026-11-23 11:00")).is_empty());
+        assert!(referral_deadlines(&(&r).into(), State::Accepted, None, t("2026-11-23 11:00")).is_empty());
     }
 
     #[test]
@@ -147,19 +200,19 @@ mod tests {
         let mut r = confirmed();
         r.placement_type = Some(PlacementType::Indi);
         r.sdo_due = None;
-        let got = referral_deadlines(&r, State::Confirmed, None, t("2026-11-24 09:00"));
+        let got = referral_deadlines(&(&r).into(), State::Confirmed, None, t("2026-11-24 09:00"));
         assert_eq!(got[0].kind, DueKind::Indi);
         r.indi_completed_at = Some(t("2026-11-24 10:00"));
         r.sdo_due = NaiveDate::from_ymd_opt(2026, 11, 26);
-        let got = referral_deadlines(&r, State::Confirmed, None, t("2026-11-24 11:00"));
+        let got = referral_deadlines(&(&r).into(), State::Confirmed, None, t("2026-11-24 11:00"));
         assert_eq!(got[0].kind, DueKind::Sdo);
     }
 
     #[test]
     fn the_sdo_is_due_before_care_starts_when_that_is_sooner() {
         let mut r = confirmed();
-        assert_eq!(sdo_deadline(&r), Some((end_of_london_day(r.sdo_due.unwrap()), false)));
+        assert_eq!(sdo_deadline(&(&r).into()), Some((end_of_london_day(r.sdo_due.unwrap()), false)));
         r.confirmed_start = NaiveDate::from_ymd_opt(2026, 11, 24);
-        assert_eq!(sdo_deadline(&r), Some((t("2026-11-24 00:00"), true)));
+        assert_eq!(sdo_deadline(&(&r).into()), Some((t("2026-11-24 00:00"), true)));
     }
 }

@@ -195,22 +195,70 @@ pub fn placed_unreviewed(conn: &Connection, area_id: Option<i64>) -> Result<Vec<
     }
 }
 
-/// The referrals with work still open, for `due` and `escalate`: those in `states`, and active
-/// packages whose financial assessment is still outstanding; in one area when given.
-pub fn open_work(conn: &Connection, states: &[State], area_id: Option<i64>) -> Result<Vec<Referral>> {
-    let (placeholders, mut params) = word_params(states);
-    // Two index reads (state; the partial index of open financial assessments), not a scan.
+/// The ids of the referrals with work still open, for `due` and `escalate`: those in `states`,
+/// and active packages whose financial assessment is still outstanding; in one area when given.
+/// Two index reads (state; the partial index of open financial assessments), not a scan.
+fn open_work_filter(states: &[State], area_id: &Option<i64>) -> (String, Vec<Value>) {
+    let marks = (1..=states.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+    let mut params: Vec<Value> = states.iter().map(|s| Value::Text(s.as_str().to_string())).collect();
     let mut sql = format!(
-        "WHERE id IN (SELECT id FROM referrals WHERE state IN ({placeholders}) \
+        "WHERE id IN (SELECT id FROM referrals WHERE state IN ({marks}) \
          UNION SELECT id FROM referrals INDEXED BY referrals_fa_open \
          WHERE state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL)"
     );
-    if let Some(a) = &area_id {
+    if let Some(a) = area_id {
         sql.push_str(&format!(" AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})", states.len() + 1));
-        params.push(a);
+        params.push(Value::Integer(*a));
     }
     sql.push_str(" ORDER BY id");
-    select(conn, &sql, &params)
+    (sql, params)
+}
+
+/// The referrals with work still open (see `open_work_filter`), whole.
+pub fn open_work(conn: &Connection, states: &[State], area_id: Option<i64>) -> Result<Vec<Referral>> {
+    let (filter, params) = open_work_filter(states, &area_id);
+    let mut stmt = conn.prepare_cached(&format!("{} {filter}", select_sql()))?;
+    let rows = stmt.query_map(params_from_iter(params), from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The same referrals as `open_work`, as the facts their deadlines are worked out from: `due`
+/// lists thousands nationally, and reads a dozen columns of each, not the whole record.
+pub fn open_work_deadlines(
+    conn: &Connection,
+    states: &[State],
+    area_id: Option<i64>,
+) -> Result<Vec<crate::domain::due::DeadlineFacts>> {
+    let (filter, params) = open_work_filter(states, &area_id);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, name, state, accepted_at, form_sent_at, provider_id, sdo_sent_at, start_date, confirmed_start, \
+         placement_type, indi_completed_at, sdo_due, fa_due, fa_done_at FROM referrals {filter}"
+    ))?;
+    let rows = stmt.query_map(params_from_iter(params), |r| {
+        let id: i64 = r.get(0)?;
+        macro_rules! col {
+            ($i:expr, $name:literal) => {
+                columns::get(r, $i, "referrals", id, $name)?
+            };
+        }
+        Ok(crate::domain::due::DeadlineFacts {
+            id,
+            name: col!(1, "name"),
+            state: col!(2, "state"),
+            accepted_at: col!(3, "accepted_at"),
+            form_sent_at: col!(4, "form_sent_at"),
+            provider_id: col!(5, "provider_id"),
+            sdo_sent_at: col!(6, "sdo_sent_at"),
+            start_date: col!(7, "start_date"),
+            confirmed_start: col!(8, "confirmed_start"),
+            placement_type: col!(9, "placement_type"),
+            indi_completed_at: col!(10, "indi_completed_at"),
+            sdo_due: col!(11, "sdo_due"),
+            fa_due: col!(12, "fa_due"),
+            fa_done_at: col!(13, "fa_done_at"),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn insert_sql() -> &'static str {
