@@ -33,12 +33,16 @@ pub struct DueItem {
     pub name: String,
     pub what: DueKind,
     pub description: String,
-    pub due: String,
-    #[serde(skip)]
+    /// In JSON as `due`: London time with its offset (written only when JSON is asked for).
+    #[serde(rename = "due", serialize_with = "london_instant")]
     pub due_at: DateTime<Utc>,
     pub overdue: bool,
     pub minutes_left: i64,
     pub provider: Option<String>,
+}
+
+fn london_instant<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&json_instant(*t))
 }
 
 const STATES: &[State] = &[State::Offered, State::Considering, State::Accepted, State::Confirmed];
@@ -98,7 +102,6 @@ fn referral_items(
                 name: r.name.clone(),
                 what: d.kind,
                 description,
-                due: json_instant(d.due),
                 due_at: d.due,
                 overdue: d.due < now,
                 minutes_left: (d.due - now).num_minutes(),
@@ -123,7 +126,6 @@ fn item(
         name,
         what: kind,
         description: format!("{}: {note}", kind.plain()),
-        due: json_instant(due),
         due_at: due,
         overdue: due < now,
         minutes_left: (due - now).num_minutes(),
