@@ -6,7 +6,7 @@ use crate::domain::dates::{json_instant, show_instant};
 use crate::domain::due::{referral_deadlines, DueKind};
 use crate::domain::model::State;
 use crate::domain::responses::effective_state;
-use crate::store::{events, offers, providers, reference, referrals};
+use crate::store::{events, providers, reference, referrals};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -46,8 +46,6 @@ fn london_instant<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok
 }
 
 const STATES: &[State] = &[State::Offered, State::Considering, State::Accepted, State::Confirmed];
-/// Offers are needed only for these: the answer clock and the provider's name.
-const WITH_OFFERS: &[State] = &[State::Offered, State::Considering, State::Accepted];
 
 /// Every open deadline, soonest first. The deadlines of reviews and providers are read on a
 /// second connection and thread while this one reads the referrals' (two independent reads; a
@@ -84,14 +82,12 @@ fn referral_items(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<DueItem>> {
     let names = providers::names(conn)?;
-    let mut latest = offers::latest_for_states(conn, WITH_OFFERS, area_id)?;
     let mut items = Vec::new();
-    for r in referrals::open_work_deadlines(conn, STATES, area_id)? {
+    for (r, last) in referrals::open_work_deadlines(conn, STATES, area_id)? {
         if mine.is_some_and(|m| !m.contains(&r.id)) {
             continue;
         }
-        let last = latest.remove(&r.id);
-        let state = effective_state(r.state, last.as_ref().map(|o| o.facts()).as_ref(), now);
+        let state = effective_state(r.state, last.as_ref(), now);
         for d in referral_deadlines(&r, state, last.as_ref(), now) {
             let description = match &d.note {
                 Some(n) => format!("{}: {n}", d.kind.plain()),

@@ -4,7 +4,8 @@
 
 use super::dates::{end_of_london_day, start_of_london_day};
 use super::model::{PlacementType, State};
-use super::record::{Offer, Referral};
+use super::record::Referral;
+use super::responses::OfferFacts;
 use super::responses::{confirmation_form_deadline, outcome, Outcome};
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
@@ -126,12 +127,12 @@ pub fn sdo_deadline(r: &DeadlineFacts) -> Option<(DateTime<Utc>, bool)> {
 pub fn referral_deadlines(
     r: &DeadlineFacts,
     state: State,
-    latest: Option<&Offer>,
+    latest: Option<&OfferFacts>,
     now: DateTime<Utc>,
 ) -> Vec<Deadline> {
     let mut out = Vec::new();
     match (state, latest) {
-        (State::Offered | State::Considering, Some(o)) => match outcome(&o.facts(), now) {
+        (State::Offered | State::Considering, Some(o)) => match outcome(o, now) {
             Outcome::Awaiting { deadline: d } => out.push(deadline(DueKind::OfferResponse, d, Some(o.provider_id))),
             Outcome::Considering { until } => out.push(deadline(DueKind::Considering, until, Some(o.provider_id))),
             _ => {}

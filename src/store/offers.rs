@@ -46,31 +46,6 @@ pub fn for_referral(conn: &Connection, referral_id: i64) -> Result<Vec<Offer>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The latest offer of each referral in the given states (in one area when given): all `due`
-/// needs for the answer clock and the provider's name.
-pub fn latest_for_states(
-    conn: &Connection,
-    states: &[State],
-    area_id: Option<i64>,
-) -> Result<std::collections::HashMap<i64, Offer>> {
-    let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("?{i}")).collect();
-    let area = match area_id {
-        Some(_) => format!(" AND r.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})", states.len() + 1),
-        None => String::new(),
-    };
-    let mut stmt = conn.prepare(&format!(
-        "{SELECT} WHERE o.id IN (SELECT (SELECT l.id FROM offers l WHERE l.referral_id = r.id \
-         ORDER BY l.offered_at DESC, l.id DESC LIMIT 1) FROM referrals r WHERE r.state IN ({}){area})",
-        placeholders.join(",")
-    ))?;
-    let mut params: Vec<&dyn rusqlite::ToSql> = states.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-    if let Some(a) = &area_id {
-        params.push(a);
-    }
-    let rows = stmt.query_map(params.as_slice(), row)?;
-    rows.map(|o| o.map(|o| (o.referral_id, o)).map_err(Into::into)).collect()
-}
-
 /// Offers of every referral in a given set of states, grouped by referral (oldest first).
 pub fn for_states(conn: &Connection, states: &[State]) -> Result<std::collections::HashMap<i64, Vec<Offer>>> {
     let placeholders: Vec<String> = (1..=states.len()).map(|i| format!("?{i}")).collect();

@@ -1,8 +1,10 @@
 //! Referrals: one row each, read and written whole; changes are diffed into the audit log.
 
 use super::columns::{self, Col};
+use crate::domain::due::DeadlineFacts;
 use crate::domain::model::State;
 pub use crate::domain::record::Referral;
+use crate::domain::responses::OfferFacts;
 use anyhow::Result;
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, ToSql};
@@ -222,17 +224,23 @@ pub fn open_work(conn: &Connection, states: &[State], area_id: Option<i64>) -> R
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The same referrals as `open_work`, as the facts their deadlines are worked out from: `due`
-/// lists thousands nationally, and reads a dozen columns of each, not the whole record.
+/// The same referrals as `open_work`, as the facts their deadlines are worked out from, each
+/// with its latest offer while it is offered, considering or accepted: `due` lists thousands
+/// nationally, so one query reads the dozen columns it needs, not whole records.
 pub fn open_work_deadlines(
     conn: &Connection,
     states: &[State],
     area_id: Option<i64>,
-) -> Result<Vec<crate::domain::due::DeadlineFacts>> {
+) -> Result<Vec<(DeadlineFacts, Option<OfferFacts>)>> {
     let (filter, params) = open_work_filter(states, &area_id);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, name, state, accepted_at, form_sent_at, provider_id, sdo_sent_at, start_date, confirmed_start, \
-         placement_type, indi_completed_at, sdo_due, fa_due, fa_done_at FROM referrals {filter}"
+        "SELECT r.id, r.name, r.state, r.accepted_at, r.form_sent_at, r.provider_id, r.sdo_sent_at, r.start_date, \
+         r.confirmed_start, r.placement_type, r.indi_completed_at, r.sdo_due, r.fa_due, r.fa_done_at, \
+         o.id, o.provider_id, o.offered_at, o.deadline, o.response, o.responded_at, o.reason, o.until, o.future_start \
+         FROM referrals r LEFT JOIN offers o ON r.state IN ('offered', 'considering', 'accepted') \
+         AND o.id = (SELECT l.id FROM offers l WHERE l.referral_id = r.id ORDER BY l.offered_at DESC, l.id DESC LIMIT 1) \
+         {}",
+        filter.replace("WHERE id IN", "WHERE r.id IN").replace(" AND cluster_id IN", " AND r.cluster_id IN").replace("ORDER BY id", "ORDER BY r.id")
     ))?;
     let rows = stmt.query_map(params_from_iter(params), |r| {
         let id: i64 = r.get(0)?;
@@ -241,7 +249,7 @@ pub fn open_work_deadlines(
                 columns::get(r, $i, "referrals", id, $name)?
             };
         }
-        Ok(crate::domain::due::DeadlineFacts {
+        let facts = DeadlineFacts {
             id,
             name: col!(1, "name"),
             state: col!(2, "state"),
@@ -256,7 +264,29 @@ pub fn open_work_deadlines(
             sdo_due: col!(11, "sdo_due"),
             fa_due: col!(12, "fa_due"),
             fa_done_at: col!(13, "fa_done_at"),
-        })
+        };
+        let offer = match r.get::<_, Option<i64>>(14)? {
+            None => None,
+            Some(oid) => {
+                macro_rules! ocol {
+                    ($i:expr, $name:literal) => {
+                        columns::get(r, $i, "offers", oid, $name)?
+                    };
+                }
+                Some(OfferFacts {
+                    id: oid,
+                    provider_id: ocol!(15, "provider_id"),
+                    offered_at: ocol!(16, "offered_at"),
+                    deadline: ocol!(17, "deadline"),
+                    response: ocol!(18, "response"),
+                    responded_at: ocol!(19, "responded_at"),
+                    reason: ocol!(20, "reason"),
+                    until: ocol!(21, "until"),
+                    future_start: ocol!(22, "future_start"),
+                })
+            }
+        };
+        Ok((facts, offer))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
