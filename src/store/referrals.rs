@@ -125,12 +125,6 @@ pub fn for_report(conn: &Connection, area_id: i64, start: &str, end: &str) -> Re
     )
 }
 
-/// `?1,?2,…` for a list of words, and the words as parameters.
-fn word_params(states: &[State]) -> (String, Vec<&dyn ToSql>) {
-    let placeholders = (1..=states.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-    (placeholders, states.iter().map(|s| s as &dyn ToSql).collect())
-}
-
 /// Open referrals of a client (not cancelled or ended).
 pub fn open_for_client(conn: &Connection, client_id: &str) -> Result<Vec<Referral>> {
     select(conn, "WHERE client_id = ?1 AND state NOT IN ('cancelled', 'ended') ORDER BY id", &[&client_id])
@@ -168,12 +162,6 @@ pub fn names(conn: &Connection) -> Result<Vec<(i64, String, String)>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Every referral in these states, by id.
-pub fn in_states(conn: &Connection, states: &[State]) -> Result<Vec<Referral>> {
-    let (placeholders, params) = word_params(states);
-    select(conn, &format!("WHERE state IN ({placeholders}) ORDER BY id"), &params)
-}
-
 /// The placed packages whose first review hcp schedules (SPEC §10): confirmed or active, not a
 /// minor change, not yet reviewed, and whose review window had not closed when the package came
 /// into hcp (a package imported after its review was due had it under the old process). The
@@ -197,28 +185,38 @@ pub fn placed_unreviewed(conn: &Connection, area_id: Option<i64>) -> Result<Vec<
     }
 }
 
-/// The ids of the referrals with work still open, for `due` and `escalate`: those in `states`,
-/// and active packages whose financial assessment is still outstanding; in one area when given.
-/// Two index reads (state; the partial index of open financial assessments), not a scan.
-fn open_work_filter(states: &[State], area_id: &Option<i64>) -> (String, Vec<Value>) {
+/// The referrals with work still open, for `due` and `escalate`: those in `states`, and active
+/// packages whose financial assessment is still outstanding; in one area when given. As a WHERE
+/// clause on `referrals` (called `alias` in the query) and its parameters: two index reads
+/// (state; the partial index of open financial assessments), not a scan. `in_open_work` is the
+/// same condition on a referral already read.
+fn open_work_filter(alias: &str, states: &[State], area_id: Option<i64>) -> (String, Vec<Value>) {
     let marks = (1..=states.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
     let mut params: Vec<Value> = states.iter().map(|s| Value::Text(s.as_str().to_string())).collect();
     let mut sql = format!(
-        "WHERE id IN (SELECT id FROM referrals WHERE state IN ({marks}) \
+        "WHERE {alias}.id IN (SELECT id FROM referrals WHERE state IN ({marks}) \
          UNION SELECT id FROM referrals INDEXED BY referrals_fa_open \
          WHERE state = 'active' AND fa_done_at IS NULL AND fa_due IS NOT NULL)"
     );
     if let Some(a) = area_id {
-        sql.push_str(&format!(" AND cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})", states.len() + 1));
-        params.push(Value::Integer(*a));
+        sql.push_str(&format!(
+            " AND {alias}.cluster_id IN (SELECT id FROM clusters WHERE area_id = ?{})",
+            states.len() + 1
+        ));
+        params.push(Value::Integer(a));
     }
-    sql.push_str(" ORDER BY id");
+    sql.push_str(&format!(" ORDER BY {alias}.id"));
     (sql, params)
+}
+
+/// A referral already read is one `open_work` would read (with no area).
+pub fn in_open_work(r: &Referral, states: &[State]) -> bool {
+    states.contains(&r.state) || (r.state == State::Active && r.fa_done_at.is_none() && r.fa_due.is_some())
 }
 
 /// The referrals with work still open (see `open_work_filter`), whole.
 pub fn open_work(conn: &Connection, states: &[State], area_id: Option<i64>) -> Result<Vec<Referral>> {
-    let (filter, params) = open_work_filter(states, &area_id);
+    let (filter, params) = open_work_filter("referrals", states, area_id);
     let mut stmt = conn.prepare_cached(&format!("{} {filter}", select_sql()))?;
     let rows = stmt.query_map(params_from_iter(params), from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -232,15 +230,14 @@ pub fn open_work_deadlines(
     states: &[State],
     area_id: Option<i64>,
 ) -> Result<Vec<(DeadlineFacts, Option<OfferFacts>)>> {
-    let (filter, params) = open_work_filter(states, &area_id);
+    let (filter, params) = open_work_filter("r", states, area_id);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.id, r.name, r.state, r.accepted_at, r.form_sent_at, r.provider_id, r.sdo_sent_at, r.start_date, \
          r.confirmed_start, r.placement_type, r.indi_completed_at, r.sdo_due, r.fa_due, r.fa_done_at, \
          o.id, o.provider_id, o.offered_at, o.deadline, o.response, o.responded_at, o.reason, o.until, o.future_start \
          FROM referrals r LEFT JOIN offers o ON r.state IN ('offered', 'considering', 'accepted') \
          AND o.id = (SELECT l.id FROM offers l WHERE l.referral_id = r.id ORDER BY l.offered_at DESC, l.id DESC LIMIT 1) \
-         {}",
-        filter.replace("WHERE id IN", "WHERE r.id IN").replace(" AND cluster_id IN", " AND r.cluster_id IN").replace("ORDER BY id", "ORDER BY r.id")
+         {filter}"
     ))?;
     let rows = stmt.query_map(params_from_iter(params), |r| {
         let id: i64 = r.get(0)?;

@@ -56,6 +56,14 @@ pub fn set_next_check(conn: &Connection, referral_id: i64, next_at: DateTime<Utc
     Ok(())
 }
 
+/// A referral no rule can fire on any more (placed, cancelled, ended): it is not looked at
+/// again until an event about it brings it back.
+pub fn park(conn: &Connection, referral_id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE escalate_checks SET next_at = '9999-12-31T23:59:59Z' WHERE referral_id = ?1")?
+        .execute([referral_id])?;
+    Ok(())
+}
+
 /// The run is done: every event up to now has been seen.
 pub fn set_watermark(conn: &Connection, now: DateTime<Utc>, version: &str) -> Result<()> {
     conn.execute(

@@ -120,6 +120,7 @@ fn escalate_with_a_watermark_raises_what_a_full_run_raises() {
     rusqlite::Connection::open(&a.db).unwrap().execute("VACUUM INTO ?1", [b.db.to_str().unwrap()]).unwrap();
     let listed = a.json(&["referral", "list", "--state", "waiting"]);
     let waiting = listed[0]["id"].as_i64().expect("a referral waiting in the demo").to_string();
+    let cancelled = listed[1]["id"].as_i64().expect("a second referral waiting in the demo").to_string();
     let rows = |h: &Hcp| -> Vec<(String, i64, i64, String, String)> {
         let c = rusqlite::Connection::open(&h.db).unwrap();
         let mut s = c
@@ -137,6 +138,9 @@ fn escalate_with_a_watermark_raises_what_a_full_run_raises() {
             if step == 3 {
                 h.run_at(&now, &["offer", &waiting]).ok();
             }
+            if step == 5 {
+                h.run_at(&now, &["referral", "cancel", &cancelled, "--reason", "moved away"]).ok();
+            }
             if step == 40 {
                 h.run_at(&now, &["provider", "add", "Late Care", "--type", "contracted", "--area", "Thanet"]).ok();
             }
@@ -149,10 +153,15 @@ fn escalate_with_a_watermark_raises_what_a_full_run_raises() {
     assert!(want.len() > before + 3, "the three days raise escalations ({} then {})", before, want.len());
     assert!(want.iter().any(|r| r.0 == "lapsed" && r.1.to_string() == waiting), "the offer lapsed");
     assert_eq!(got, want);
-    // The watermark is kept: a second run at the same moment evaluates nothing.
+    // Every referral's next check lies ahead of the last run: those still open were looked at,
+    // and the cancelled one is set aside rather than read again on every run.
     let c = rusqlite::Connection::open(&a.db).unwrap();
     let checks: i64 = c.query_row("SELECT COUNT(*) FROM escalate_checks", [], |r| r.get(0)).unwrap();
     assert!(checks > 0);
+    let last = (t.and_utc()).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let stale: i64 =
+        c.query_row("SELECT COUNT(*) FROM escalate_checks WHERE next_at <= ?1", [&last], |r| r.get(0)).unwrap();
+    assert_eq!(stale, 0, "checks due by {last} left behind");
 }
 
 /// A migration brings in every package ever placed. One whose first review's window had closed

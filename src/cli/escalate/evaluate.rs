@@ -19,14 +19,8 @@ use rusqlite::Connection;
 use serde_json::json;
 use std::collections::HashMap;
 
-/// Raise every escalation due as of `now` (in one area, or all); the ids of those raised now.
 /// The build whose rules a watermark was made by: another build evaluates everything again.
 const BUILD: &str = env!("CARGO_PKG_VERSION");
-
-/// A referral with work on which a rule can still fire.
-fn in_open_work(r: &referrals::Referral) -> bool {
-    OPEN.contains(&r.state) || (r.state == State::Active && r.fa_done_at.is_none() && r.fa_due.is_some())
-}
 
 /// The referrals to evaluate and the offers of those on the list: every open one, or (with a
 /// watermark, store::watch) only those with something new or whose next check has come.
@@ -37,7 +31,12 @@ fn work(tx: &Connection, now: DateTime<Utc>, area: Option<i64>) -> Result<Work> 
     match scope {
         Scope::Everything => Ok((referrals::open_work(tx, OPEN, None)?, offers::for_states(tx, ON_LIST)?)),
         Scope::Only(ids) => {
-            let work: Vec<_> = referrals::by_ids(tx, &ids)?.into_iter().filter(in_open_work).collect();
+            let (work, closed): (Vec<_>, Vec<_>) =
+                referrals::by_ids(tx, &ids)?.into_iter().partition(|r| referrals::in_open_work(r, OPEN));
+            // No rule fires on these any more: they are looked at again only after an event.
+            for r in closed {
+                watch::park(tx, r.id)?;
+            }
             let mut by = HashMap::new();
             for r in work.iter().filter(|r| ON_LIST.contains(&r.state)) {
                 by.insert(r.id, offers::for_referral(tx, r.id)?);
@@ -47,6 +46,7 @@ fn work(tx: &Connection, now: DateTime<Utc>, area: Option<i64>) -> Result<Work> 
     }
 }
 
+/// Raise every escalation due as of `now` (in one area, or all); the ids of those raised now.
 fn evaluate(tx: &Connection, rules: &Rules, now: DateTime<Utc>, user: &str, area: Option<i64>) -> Result<Vec<i64>> {
     let now_s = store_instant(now);
     let cluster_area: HashMap<i64, i64> = reference::cluster_areas(tx)?;
