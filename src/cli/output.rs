@@ -75,9 +75,10 @@ pub fn table(headers: &[&str]) -> Table {
 const LONG_TABLE: usize = 2000;
 
 /// A plain table (no colour, nothing to fit to) of cells already made safe (`clean`), drawn as
-/// `table` draws it, on two threads when it is long: both halves with every column fixed at the width the whole table gives it, then
-/// joined (the first half without its bottom border, the second without its top border and
-/// header). Byte for byte the same as drawing it whole (tested); a national `due` is 12,000 rows.
+/// `table` draws it; on two threads when it is long: both halves with every column fixed at the
+/// width the whole table gives it, then joined (the first half without its bottom border, the
+/// second without its top border and header). Byte for byte the same as drawing it whole
+/// (property-tested); a national `due` is 12,000 rows.
 pub fn plain_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let draw = |rows: &[Vec<String>], widths: Option<&[u16]>| -> String {
         let mut t = table(headers);
@@ -311,7 +312,7 @@ pub fn fitted(screen: &Screen, cols: &[Col], rows: &[Vec<Text>]) -> Table {
 }
 
 #[cfg(test)]
-mod json_array_tests {
+mod streaming_tests {
     use super::JsonArray;
     use proptest::prelude::*;
 
